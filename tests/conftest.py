@@ -1,0 +1,144 @@
+"""Fixtures every app's tests share: reference data, organisations with tokens, people, API callers."""
+import itertools
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from qalqan.core.kzid import synthetic_iin
+from qalqan.orgs.services import organisation_create, token_issue
+from qalqan.people.models import Person
+from qalqan.people.services import people_upsert
+from qalqan.refdata.services import refdata_sync
+
+_serials = itertools.count(1)
+
+
+class ApiClient:
+    """A Django test client speaking JSON to /api/v1 with a bearer token."""
+
+    def __init__(self, token: str | None = None):
+        self.client = Client()
+        self.token = token
+
+    def _headers(self, headers: dict | None) -> dict:
+        result = {"HTTP_AUTHORIZATION": f"Bearer {self.token}"} if self.token else {}
+        for name, value in (headers or {}).items():
+            result["HTTP_" + name.upper().replace("-", "_")] = value
+        return result
+
+    def get(self, path: str, params: dict | None = None, headers: dict | None = None):
+        return self.client.get(_url(path), params or {}, **self._headers(headers))
+
+    def post(self, path: str, body=None, headers: dict | None = None, raw: bytes | str | None = None,
+             content_type: str = "application/json"):
+        data = raw if raw is not None else ("" if body is None else json.dumps(body))
+        return self.client.post(_url(path), data=data, content_type=content_type, **self._headers(headers))
+
+    def delete(self, path: str, headers: dict | None = None):
+        return self.client.delete(_url(path), **self._headers(headers))
+
+
+def _url(path: str) -> str:
+    """'/fund/people' → '/api/v1/fund/people'; a full '/api/…' path is left alone."""
+    return path if path.startswith("/api/") else "/api/v1/" + path.lstrip("/")
+
+
+@dataclass
+class Caller:
+    token: str
+    api: ApiClient
+    organisation: object = None
+    person: object = None
+
+
+@pytest.fixture
+def refdata(db):
+    """Reference tables (loaded by migration; reloaded here for transaction=True tests that flush)."""
+    refdata_sync()
+
+
+@pytest.fixture
+def make_org(db):
+    def make(kind: str, code: str | None = None, name: str | None = None) -> Caller:
+        code = code or f"{kind}-{next(_serials)}"
+        org = organisation_create(kind=kind, code=code, name=name or code.title())
+        token = token_issue(organisation=org)
+        return Caller(token=token, api=ApiClient(token), organisation=org)
+
+    return make
+
+
+@pytest.fixture
+def fund(make_org) -> Caller:
+    return make_org("fund", "fund")
+
+
+@pytest.fixture
+def insurer(make_org) -> Caller:
+    return make_org("insurer", "insurer-a")
+
+
+@pytest.fixture
+def other_insurer(make_org) -> Caller:
+    return make_org("insurer", "insurer-b")
+
+
+@pytest.fixture
+def clinic(make_org) -> Caller:
+    return make_org("clinic", "clinic-a")
+
+
+@pytest.fixture
+def other_clinic(make_org) -> Caller:
+    return make_org("clinic", "clinic-b")
+
+
+def person_row(*, birth_date: date = date(1990, 1, 1), sex: str = "M", categories=(), region: str = "astana",
+               serial: int | None = None, **extra) -> dict:
+    """A valid registry row with a fresh synthetic ИИН."""
+    iin = None
+    while iin is None:
+        iin = synthetic_iin(birth_date, sex, serial if serial is not None else next(_serials))
+        serial = None
+    return {"iin": iin, "last_name": "Сейітов" if sex == "M" else "Сейітова", "first_name": "Ерлан",
+            "middle_name": "", "birth_date": birth_date.isoformat(), "sex": sex, "phone": "+77011234567",
+            "region": region, "categories": list(categories), **extra}
+
+
+@pytest.fixture
+def make_person(refdata):
+    def make(**kwargs) -> Person:
+        row = person_row(**kwargs)
+        result = people_upsert(rows=[row])
+        assert not result.errors, result.errors
+        return Person.objects.get(iin=row["iin"])
+
+    return make
+
+
+@pytest.fixture
+def make_citizen(make_person):
+    def make(**kwargs) -> Caller:
+        person = make_person(**kwargs)
+        token = token_issue(person=person)
+        return Caller(token=token, api=ApiClient(token), person=person)
+
+    return make
+
+
+@pytest.fixture
+def citizen(make_citizen) -> Caller:
+    return make_citizen(categories=["employee"])
+
+
+@pytest.fixture
+def other_citizen(make_citizen) -> Caller:
+    return make_citizen(birth_date=date(1985, 5, 5), sex="F", categories=["employee"])
+
+
+@pytest.fixture
+def anonymous() -> ApiClient:
+    return ApiClient()

@@ -1,0 +1,95 @@
+from datetime import date
+
+import pytest
+
+from qalqan.people.models import CategoryMembership, Person
+from tests.conftest import person_row
+
+pytestmark = pytest.mark.django_db
+
+
+def test_upsert_creates_and_updates_and_keeps_valid_rows(fund, refdata):
+    good, other = person_row(categories=["employee"]), person_row(sex="F", categories=["pregnant"])
+    bad = person_row()
+    bad["iin"] = bad["iin"][:11] + str((int(bad["iin"][11]) + 1) % 10)
+
+    response = fund.api.post("/fund/people", [good, bad, other])
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["created"], body["updated"]) == (2, 0)
+    assert body["errors"] == [{"index": 1, "field": "iin", "message": "ИИН control digit is wrong"}]
+    assert Person.objects.count() == 2
+    assert set(CategoryMembership.objects.values_list("category", flat=True)) == {"employee", "pregnant"}
+
+    good["last_name"] = "Жаңа"
+    good["categories"] = ["student"]
+    body = fund.api.post("/fund/people", [good]).json()
+    assert (body["created"], body["updated"]) == (0, 1)
+    person = Person.objects.get(iin=good["iin"])
+    assert person.last_name == "Жаңа"
+    open_codes = set(person.memberships.filter(valid_to__isnull=True).values_list("category", flat=True))
+    assert open_codes == {"student"}
+    assert person.memberships.get(category="employee").valid_to is not None
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"birth_date": "1990-01-02"}, "birth_date"),
+        ({"sex": "F"}, "sex"),
+        ({"categories": ["no_such_category"]}, "categories.0"),
+        ({"region": "atlantis"}, "region"),
+        ({"phone": "8701 123"}, "phone"),
+        ({"last_name": ""}, "last_name"),
+        ({"birth_date": "not a date"}, "birth_date"),
+        ({"iin": "901301300006"}, "iin"),  # month 13
+        ({"iin": "900101700002"}, "iin"),  # century digit 7
+    ],
+)
+def test_each_bad_field_is_named_and_nothing_is_stored(fund, refdata, change, field):
+    row = {**person_row(), **change}
+    body = fund.api.post("/fund/people", [row]).json()
+    assert body["created"] == 0
+    assert [e["field"] for e in body["errors"]] == [field]
+    assert body["errors"][0]["index"] == 0
+    assert not Person.objects.exists()
+
+
+def test_a_duplicate_iin_in_one_batch_rejects_the_second(fund, refdata):
+    row = person_row()
+    body = fund.api.post("/fund/people", [row, row]).json()
+    assert body["created"] == 1
+    assert body["errors"][0]["index"] == 1
+
+
+def test_more_than_ten_thousand_rows_is_422_and_nothing_stored(fund, refdata):
+    rows = [person_row(birth_date=date(1970, 1, 1) ) for _ in range(10_001)]
+    response = fund.api.post("/fund/people", rows)
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert not Person.objects.exists()
+
+
+def test_ten_thousand_rows_load_in_one_call(fund, refdata):
+    rows = [person_row(birth_date=date(1960 + i % 40, 1 + i % 12, 1 + i % 28), serial=i) for i in range(10_000)]
+    rows = list({r["iin"]: r for r in rows}.values())
+    body = fund.api.post("/fund/people", rows).json()
+    assert body["errors"] == []
+    assert body["created"] == len(rows) == Person.objects.count()
+
+
+def test_only_the_fund_may_load_the_registry(insurer, clinic, citizen, anonymous):
+    for caller in (insurer.api, clinic.api, citizen.api):
+        response = caller.post("/fund/people", [person_row()])
+        assert response.status_code == 403
+    assert anonymous.post("/fund/people", [person_row()]).status_code == 401
+    assert Person.objects.count() == 1  # only the citizen fixture's own row
+
+
+def test_malformed_json_and_wrong_content_type(fund):
+    assert fund.api.post("/fund/people", raw="[{", content_type="application/json").status_code == 400
+    response = fund.api.post("/fund/people", raw="iin,name", content_type="text/plain")
+    assert response.status_code == 415
+    assert response.json()["status"] == 415
+    assert fund.api.post("/fund/people", {"iin": "x"}).status_code == 422
