@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "qalqan.orgs",
     "qalqan.api",
     "qalqan.people",
+    "qalqan.payments",
+    "qalqan.notify",
+    "insurers",
     "qalqan.demo",
     # Wagtail
     "wagtail.contrib.forms",
