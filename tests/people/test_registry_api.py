@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from qalqan.people.models import CategoryMembership, Person
-from tests.conftest import person_row
+from tests.conftest import person_row, person_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_a_duplicate_iin_in_one_batch_rejects_the_second(fund, refdata):
 
 
 def test_more_than_ten_thousand_rows_is_422_and_nothing_stored(fund, refdata):
-    rows = [person_row(birth_date=date(1970, 1, 1) ) for _ in range(10_001)]
+    rows = person_rows(10_001)
     response = fund.api.post("/fund/people", rows)
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
@@ -72,8 +72,7 @@ def test_more_than_ten_thousand_rows_is_422_and_nothing_stored(fund, refdata):
 
 
 def test_ten_thousand_rows_load_in_one_call(fund, refdata):
-    rows = [person_row(birth_date=date(1960 + i % 40, 1 + i % 12, 1 + i % 28), serial=i) for i in range(10_000)]
-    rows = list({r["iin"]: r for r in rows}.values())
+    rows = person_rows(10_000)
     body = fund.api.post("/fund/people", rows).json()
     assert body["errors"] == []
     assert body["created"] == len(rows) == Person.objects.count()

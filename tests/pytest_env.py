@@ -1,3 +1,4 @@
+"""Loaded with `-p tests.pytest_env` (pytest.ini) before pytest-django reads the settings."""
 import os
 
 # Tests run with eager Celery and test defaults whatever the shell exported.

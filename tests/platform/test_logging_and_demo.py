@@ -1,0 +1,39 @@
+import logging
+
+import pytest
+
+from qalqan.core.masking import mask_iin, mask_name
+from qalqan.demo.services import demo_load
+from qalqan.orgs.models import ApiToken, Organisation, StaffMembership
+from qalqan.people.models import Person
+
+
+def test_iins_never_reach_a_log_line(caplog):
+    logger = logging.getLogger("qalqan.test")
+    handler = logging.getHandlerByName("console") if hasattr(logging, "getHandlerByName") else None
+    from qalqan.core.logging import MaskIinFilter
+
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "status asked for %s", ("900101300007",), None)
+    MaskIinFilter().filter(record)
+    assert record.getMessage() == "status asked for 900101******"
+    assert handler is None or any(isinstance(f, MaskIinFilter) for f in handler.filters)
+    assert logger  # the project logger config applies the filter on the console handler
+
+
+def test_masks():
+    assert mask_iin("900101300007") == "900101******"
+    assert mask_name("Сейітов", "Ерлан", "Асқарұлы") == "Ерлан С. А."
+
+
+@pytest.mark.django_db
+def test_demo_loads_the_story_and_a_second_run_changes_nothing():
+    first = demo_load()
+    counts = (Organisation.objects.count(), Person.objects.count(), ApiToken.objects.count(),
+              StaffMembership.objects.count())
+    second = demo_load()
+    assert counts == (Organisation.objects.count(), Person.objects.count(), ApiToken.objects.count(),
+                      StaffMembership.objects.count())
+    assert Organisation.objects.filter(kind="insurer").count() == 3
+    assert Organisation.objects.filter(kind="clinic").count() == 5
+    assert Person.objects.count() >= 3000
+    assert first.tokens == second.tokens
