@@ -2,7 +2,7 @@
 import itertools
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -106,6 +106,19 @@ def person_row(*, birth_date: date = date(1990, 1, 1), sex: str = "M", categorie
     return {"iin": iin, "last_name": "Сейітов" if sex == "M" else "Сейітова", "first_name": "Ерлан",
             "middle_name": "", "birth_date": birth_date.isoformat(), "sex": sex, "phone": "+77011234567",
             "region": region, "categories": list(categories), **extra}
+
+
+def person_rows(count: int, **kwargs) -> list[dict]:
+    """`count` valid registry rows with distinct ИИН."""
+    rows: dict[str, dict] = {}
+    fixed_birth = kwargs.pop("birth_date", None)  # one birth date allows at most ~9 900 distinct ИИН
+    day = 0
+    while len(rows) < count:
+        day += 1
+        birth = fixed_birth or date(1950, 1, 1) + timedelta(days=day % 25_000)
+        row = person_row(birth_date=birth, **kwargs)
+        rows.setdefault(row["iin"], row)
+    return list(rows.values())
 
 
 @pytest.fixture
