@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "qalqan.payments",
     "qalqan.notify",
     "insurers",
+    "qalqan.ledger",
+    "policies",
     "qalqan.demo",
     # Wagtail
     "wagtail.contrib.forms",

@@ -1,0 +1,251 @@
+"""Instrument registry services: issue, record events on the hash chain, move custody, verify chains.
+
+Locks: the instrument row (FOR UPDATE) serialises its chain; a custody transfer then locks ledger accounts
+(inside transfer_post, in account-id order) — always instrument → accounts.
+"""
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed
+
+from qalqan.core.money import prorate
+from qalqan.orgs.models import Organisation
+
+from .models import GENESIS_HASH, Instrument, InstrumentEvent
+from .numbers import instrument_number_is_valid, instrument_number_next
+
+Kind = InstrumentEvent.Kind
+Status = Instrument.Status
+
+# event kind → (statuses it may follow, status after it; None keeps the status)
+EVENT_RULES: dict[str, tuple[frozenset[str], str | None]] = {
+    Kind.FUNDED: (frozenset({Status.ISSUED, Status.ACTIVE, Status.SUSPENDED}), None),
+    Kind.DATA_DELIVERED: (frozenset(Status.values), None),
+    Kind.DRAWN: (frozenset(Status.values), None),
+    Kind.SUSPENDED: (frozenset({Status.ISSUED, Status.ACTIVE}), Status.SUSPENDED),
+    Kind.REINSTATED: (frozenset({Status.SUSPENDED}), Status.ACTIVE),
+    Kind.EXPIRED: (frozenset({Status.ISSUED, Status.ACTIVE, Status.SUSPENDED}), Status.EXPIRED),
+    Kind.CANCELLED: (frozenset({Status.ISSUED, Status.ACTIVE, Status.SUSPENDED}), Status.CANCELLED),
+}
+CUSTODY_STATUSES = frozenset({Status.ISSUED, Status.ACTIVE, Status.SUSPENDED})
+CUSTODY_REASON = "instrument.custody_transfer"
+
+
+class InvalidInstrumentNumber(ValueError):
+    pass
+
+
+class InstrumentEventRefused(TransitionNotAllowed):
+    """The instrument's status does not allow this event (the API answers 409 with the status)."""
+
+
+def premium_account_code(insurer: Organisation) -> str:
+    return f"insurer:{insurer.code}:premium"
+
+
+def event_hash(*, prev_hash: str, number: str, seq: int, kind: str, amount_tiyn: int, data: dict,
+               at: datetime) -> str:
+    """sha256 over the previous hash and the canonical JSON of the event (sorted keys, no spaces, UTC time)."""
+    body = {
+        "number": number, "seq": seq, "kind": kind, "amount_tiyn": amount_tiyn, "data": data,
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+    }
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+def _append(instrument: Instrument, *, kind: str, amount_tiyn: int = 0, data: dict | None = None) -> InstrumentEvent:
+    """Append one link; the caller holds the instrument row lock."""
+    data = json.loads(json.dumps(data or {}, default=str))  # store exactly what is hashed
+    last = instrument.events.order_by("-seq").values("seq", "hash").first()
+    seq = last["seq"] + 1 if last else 1
+    prev_hash = last["hash"] if last else GENESIS_HASH
+    at = timezone.now()
+    digest = event_hash(prev_hash=prev_hash, number=instrument.number, seq=seq, kind=kind,
+                        amount_tiyn=amount_tiyn, data=data, at=at)
+    return InstrumentEvent.objects.create(instrument=instrument, seq=seq, kind=kind, amount_tiyn=amount_tiyn,
+                                          data=data, prev_hash=prev_hash, hash=digest, at=at)
+
+
+def instrument_lock(instrument_id: int) -> Instrument:
+    return Instrument.objects.select_for_update().select_related("custodian").get(pk=instrument_id)
+
+
+@transaction.atomic
+def instrument_issue(*, holder, custodian: Organisation, face_value_tiyn: int, valid_from: date, valid_to: date,
+                     ref=None) -> Instrument:
+    """A new instrument with a fresh number and its `issued` event (seq 1)."""
+    if custodian.kind != Organisation.Kind.INSURER:
+        raise ValueError("the custodian of an instrument is an insurer")
+    if face_value_tiyn < 0:
+        raise ValueError("face value cannot be negative")
+    if valid_to <= valid_from:
+        raise ValueError("valid_to must be after valid_from")
+    instrument = Instrument.objects.create(
+        number=instrument_number_next(), holder=holder, custodian=custodian, face_value_tiyn=face_value_tiyn,
+        valid_from=valid_from, valid_to=valid_to, status=Status.ISSUED,
+    )
+    data = {"holder": holder.pk, "custodian": custodian.code, "face_value_tiyn": face_value_tiyn,
+            "valid_from": valid_from.isoformat(), "valid_to": valid_to.isoformat()}
+    if ref is not None:
+        data["ref"] = {"model": ref._meta.label_lower, "id": ref.pk}
+    _append(instrument, kind=Kind.ISSUED, amount_tiyn=face_value_tiyn, data=data)
+    return instrument
+
+
+@transaction.atomic
+def instrument_record(*, instrument_id: int, kind: str, amount_tiyn: int = 0, data: dict | None = None,
+                      face_value_tiyn: int | None = None) -> InstrumentEvent:
+    """Append an event (funded, data_delivered, drawn, suspended, reinstated, expired, cancelled).
+
+    `face_value_tiyn`, when given, sets the new face value (e.g. after a top-up) and is recorded in the event.
+    `issued` and `custodian_changed` have their own services.
+    """
+    if kind not in EVENT_RULES:
+        raise ValueError(f"{kind!r} is not an event instrument_record writes")
+    instrument = instrument_lock(instrument_id)
+    allowed_from, new_status = EVENT_RULES[kind]
+    if instrument.status not in allowed_from:
+        raise InstrumentEventRefused(f"{kind} is not allowed for an instrument that is {instrument.status}",
+                                     object=instrument, method=instrument_record)
+    data = dict(data or {})
+    changed = []
+    if face_value_tiyn is not None:
+        if face_value_tiyn < 0:
+            raise ValueError("face value cannot be negative")
+        data["face_value_tiyn"] = face_value_tiyn
+        instrument.face_value_tiyn = face_value_tiyn
+        changed.append("face_value_tiyn")
+    if new_status and new_status != instrument.status:
+        instrument.status = new_status
+        changed.append("status")
+    elif kind == Kind.FUNDED and instrument.status == Status.ISSUED:
+        instrument.status = Status.ACTIVE
+        changed.append("status")
+    if changed:
+        instrument.save(update_fields=changed)
+    return _append(instrument, kind=kind, amount_tiyn=amount_tiyn, data=data)
+
+
+def unearned_tiyn(instrument: Instrument, on_date: date) -> int:
+    """The face value pro rata to the days left in [valid_from, valid_to) from `on_date`."""
+    total_days = (instrument.valid_to - instrument.valid_from).days
+    days_left = (instrument.valid_to - max(on_date, instrument.valid_from)).days
+    days_left = min(max(days_left, 0), total_days)
+    return prorate(instrument.face_value_tiyn, days_left, total_days)
+
+
+@transaction.atomic
+def instrument_transfer_custody(*, instrument_id: int, to_custodian: Organisation, on_date: date,
+                                key: str) -> Instrument:
+    """Move an instrument to another insurer with its unearned value, in one transaction.
+
+    The unearned value goes from the old custodian's premium account to the new one's (a ledger transfer
+    with idempotency key `key`); a `custodian_changed` event keeps the history. Repeating the call with the
+    same key after it succeeded changes nothing.
+    """
+    from qalqan.ledger.models import Account, Transfer
+    from qalqan.ledger.services import account_ensure, transfer_post
+
+    instrument = instrument_lock(instrument_id)
+    if instrument.events.filter(kind=Kind.CUSTODIAN_CHANGED, data__key=key).exists():
+        return instrument
+    if to_custodian.kind != Organisation.Kind.INSURER:
+        raise ValueError("the custodian of an instrument is an insurer")
+    if to_custodian.pk == instrument.custodian_id:
+        raise ValueError("the instrument is already held by this insurer")
+    if instrument.status not in CUSTODY_STATUSES:
+        raise InstrumentEventRefused(f"an instrument that is {instrument.status} cannot change custodian",
+                                     object=instrument, method=instrument_transfer_custody)
+    source = instrument.custodian
+    amount = unearned_tiyn(instrument, on_date)
+    transfer = None
+    if amount > 0:
+        accounts = [
+            account_ensure(code=premium_account_code(org), kind=Account.Kind.INSURER_PREMIUM, name=org.name,
+                           owner=org)
+            for org in (source, to_custodian)
+        ]
+        transfer = transfer_post(key=key, lines=[(accounts[0], -amount), (accounts[1], amount)],
+                                 reason=CUSTODY_REASON, ref=instrument, posted_on=on_date)
+    instrument.custodian = to_custodian
+    instrument.save(update_fields=["custodian"])
+    _append(instrument, kind=Kind.CUSTODIAN_CHANGED, amount_tiyn=amount, data={
+        "from": source.code, "to": to_custodian.code, "on_date": on_date.isoformat(), "key": key,
+        "unearned_tiyn": amount, "transfer": transfer.pk if transfer else None,
+    })
+    return instrument
+
+
+def instrument_by_number(number: str) -> Instrument | None:
+    """Look up by number; InvalidInstrumentNumber when the number is malformed or its check digit is wrong."""
+    if not instrument_number_is_valid(number):
+        raise InvalidInstrumentNumber(f"{number!r} is not a valid instrument number")
+    return Instrument.objects.select_related("holder", "custodian").filter(number=number).first()
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    number: str
+    seq: int
+    problem: str
+
+    def __str__(self):
+        return f"{self.number} event {self.seq}: {self.problem}"
+
+
+def instrument_chain_check(instrument: Instrument, events: list[InstrumentEvent]) -> BrokenLink | None:
+    """The first broken link of one chain (events in seq order), or None when the chain is intact."""
+    prev_hash = GENESIS_HASH
+    custodian = None
+    for expected_seq, event in enumerate(events, start=1):
+        if event.seq != expected_seq:
+            return BrokenLink(instrument.number, expected_seq, f"missing (found seq {event.seq} instead)")
+        if expected_seq == 1 and event.kind != Kind.ISSUED:
+            return BrokenLink(instrument.number, 1, f"the chain starts with {event.kind}, not issued")
+        if event.prev_hash != prev_hash:
+            return BrokenLink(instrument.number, event.seq, "prev_hash does not match the previous event's hash")
+        digest = event_hash(prev_hash=event.prev_hash, number=instrument.number, seq=event.seq, kind=event.kind,
+                            amount_tiyn=event.amount_tiyn, data=event.data, at=event.at)
+        if digest != event.hash:
+            return BrokenLink(instrument.number, event.seq, "hash does not match the event's content")
+        if event.kind == Kind.ISSUED:
+            custodian = event.data.get("custodian")
+        elif event.kind == Kind.CUSTODIAN_CHANGED:
+            custodian = event.data.get("to")
+        prev_hash = event.hash
+    if not events:
+        return BrokenLink(instrument.number, 1, "the instrument has no events")
+    if custodian != instrument.custodian.code:
+        return BrokenLink(instrument.number, events[-1].seq,
+                          f"the instrument's custodian {instrument.custodian.code} is not the chain's {custodian}")
+    return None
+
+
+def instruments_verify(*, batch_size: int = 500) -> tuple[int, BrokenLink | None]:
+    """Walk every chain in id order: (instruments checked, the first BrokenLink or None)."""
+    last_id = 0
+    checked = 0
+    while True:
+        batch = list(Instrument.objects.select_related("custodian").filter(pk__gt=last_id)
+                     .order_by("pk")[:batch_size])
+        if not batch:
+            return checked, None
+        events_by_instrument: dict[int, list[InstrumentEvent]] = {i.pk: [] for i in batch}
+        for event in InstrumentEvent.objects.filter(instrument__in=batch).order_by("instrument_id", "seq"):
+            events_by_instrument[event.instrument_id].append(event)
+        for instrument in batch:
+            checked += 1
+            broken = instrument_chain_check(instrument, events_by_instrument[instrument.pk])
+            if broken:
+                return checked, broken
+        last_id = batch[-1].pk
+
+
+def valid_until(instrument: Instrument) -> date:
+    """The last day covered (valid_to is exclusive)."""
+    return instrument.valid_to - timedelta(days=1)

@@ -1,0 +1,3 @@
+from .instruments import GENESIS_HASH, Instrument, InstrumentEvent
+
+__all__ = ["GENESIS_HASH", "Instrument", "InstrumentEvent"]

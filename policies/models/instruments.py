@@ -1,0 +1,78 @@
+"""The policy instrument registry: each policy is an instrument (like a security) with a hash-chained history."""
+from django.db import models
+from django.db.models import Q
+
+from qalqan.audit.triggers import append_only
+
+GENESIS_HASH = "0" * 64
+
+
+class Instrument(models.Model):
+    """An electronic policy as a depository tracks a security: number, holder, custodian (insurer), face value.
+
+    `status` is a projection of the event chain; only policies.instruments services change it.
+    Validity is [valid_from, valid_to): valid_to is the first day it no longer covers.
+    """
+
+    class Status(models.TextChoices):
+        ISSUED = "issued"
+        ACTIVE = "active"
+        SUSPENDED = "suspended"
+        EXPIRED = "expired"
+        CANCELLED = "cancelled"
+
+    number = models.CharField(max_length=12, unique=True, help_text="KZQ + 8 base-36 characters + ISIN check digit")
+    holder = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="instruments")
+    custodian = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="instruments",
+                                  help_text="the insurer that holds the instrument now")
+    face_value_tiyn = models.BigIntegerField()
+    valid_from = models.DateField()
+    valid_to = models.DateField(help_text="exclusive")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ISSUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(number__regex=r"^KZQ[0-9A-Z]{8}[0-9]$"), name="instrument_number_shape"),
+            models.CheckConstraint(condition=Q(face_value_tiyn__gte=0), name="instrument_face_value_not_negative"),
+            models.CheckConstraint(condition=Q(valid_to__gt=models.F("valid_from")), name="instrument_period_ordered"),
+        ]
+        indexes = [models.Index(fields=["custodian", "status"])]
+
+    def __str__(self):
+        return self.number
+
+
+class InstrumentEvent(models.Model):
+    """One link of an instrument's history. Append-only; `hash` = sha256(prev_hash + canonical JSON of the event)."""
+
+    class Kind(models.TextChoices):
+        ISSUED = "issued"
+        FUNDED = "funded"
+        DATA_DELIVERED = "data_delivered"
+        CUSTODIAN_CHANGED = "custodian_changed"
+        DRAWN = "drawn"
+        SUSPENDED = "suspended"
+        REINSTATED = "reinstated"
+        EXPIRED = "expired"
+        CANCELLED = "cancelled"
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    amount_tiyn = models.BigIntegerField(default=0)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["instrument_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "seq"], name="instrument_event_seq_unique"),
+            models.CheckConstraint(condition=Q(seq__gte=1), name="instrument_event_seq_positive"),
+        ]
+        triggers = [append_only()]
+
+    def __str__(self):
+        return f"{self.instrument_id}#{self.seq} {self.kind}"
