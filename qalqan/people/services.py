@@ -111,15 +111,15 @@ def _upsert_persons(rows: list[PersonIn]) -> tuple[list[int], list[str]]:
 _CLOSE_SQL = """
 UPDATE people_categorymembership m SET valid_to = %(today)s
 WHERE m.person_id = ANY(%(ids)s) AND m.valid_to IS NULL
-  AND NOT EXISTS (SELECT 1 FROM unnest(%(pid)s::bigint[], %(code)s::text[]) AS d(pid, code)
-                  WHERE d.pid = m.person_id AND d.code = m.category)
+  AND (m.person_id, m.category::text) NOT IN (SELECT pid, code FROM unnest(%(pid)s::bigint[], %(code)s::text[])
+                                              AS d(pid, code))
 """
 _OPEN_SQL = """
 INSERT INTO people_categorymembership (person_id, category, valid_from, valid_to)
 SELECT d.pid, d.code, %(today)s, NULL
 FROM unnest(%(pid)s::bigint[], %(code)s::text[]) AS d(pid, code)
-WHERE NOT EXISTS (SELECT 1 FROM people_categorymembership m
-                  WHERE m.person_id = d.pid AND m.category = d.code AND m.valid_to IS NULL)
+WHERE (d.pid, d.code) NOT IN (SELECT m.person_id, m.category::text FROM people_categorymembership m
+                              WHERE m.person_id = ANY(%(ids)s) AND m.valid_to IS NULL)
 """
 
 

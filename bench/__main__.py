@@ -1,0 +1,33 @@
+"""`make bench`: run every benchmark in turn and print its figures (nothing is asserted).
+
+`python -m bench registry ledger` runs only the named ones.
+"""
+import importlib
+import os
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qalqan.settings")
+os.environ.setdefault("QALQAN_ENV", "development")
+
+BENCHES = [
+    "registry",
+]
+
+
+def main(names: list[str]) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    for name in names or BENCHES:
+        print(f"\n=== bench {name} ===", flush=True)
+        started = time.perf_counter()
+        importlib.import_module(f"bench.bench_{name}").main()
+        print(f"(bench {name} took {time.perf_counter() - started:.1f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
