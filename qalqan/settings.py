@@ -158,6 +158,14 @@ API_RATE_PUBLIC = env.str("API_RATE_PUBLIC", default="600/m")  # per client addr
 API_TOKEN_TOUCH_SECONDS = 60  # last_used_at is written at most this often per token
 IDEMPOTENCY_TTL_HOURS = 24
 
+# Stripe (qalqan/payments). Locally and in tests these point at localstripe (qalqan/payments/localstripe_server.py).
+STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="sk_test_qalqan_local")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_qalqan_local")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_qalqan_local")
+# Notifications (qalqan/notify): dotted path of the delivery backend; the outbox/console one by default.
+NOTIFY_BACKEND = env.str("NOTIFY_BACKEND", default="qalqan.notify.backends.ConsoleBackend")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

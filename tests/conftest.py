@@ -155,3 +155,50 @@ def other_citizen(make_citizen) -> Caller:
 @pytest.fixture
 def anonymous() -> ApiClient:
     return ApiClient()
+
+
+# --- Stripe: one localstripe server per test session (per xdist worker), on loopback ------------------
+
+def stripe_signature(payload: bytes, secret: str, timestamp: int | None = None) -> str:
+    """A Stripe-Signature header over `payload`, as Stripe (and localstripe) compute it."""
+    import hashlib
+    import hmac
+    import time
+
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+@pytest.fixture(scope="session")
+def localstripe_server(tmp_path_factory):
+    from qalqan.payments.localstripe_server import local_stripe
+
+    state = tmp_path_factory.mktemp("localstripe") / "state.pickle"
+    with local_stripe(app_url="http://127.0.0.1:9", state_file=state, set_env=False) as server:
+        yield server
+
+
+@pytest.fixture
+def stripe_local(localstripe_server, settings):
+    """Point the app's Stripe settings at the session's localstripe server."""
+    settings.STRIPE_API_BASE = localstripe_server.base
+    settings.STRIPE_API_KEY = "sk_test_qalqan_tests"
+    settings.STRIPE_WEBHOOK_SECRET = localstripe_server.webhook_secret
+    return localstripe_server
+
+
+@pytest.fixture
+def send_stripe_event(settings):
+    """Post a signed Stripe event to the webhook endpoint: send_stripe_event(type, object, event_id=None)."""
+    import uuid
+
+    def send(event_type: str, obj: dict, *, event_id: str | None = None, secret: str | None = None,
+             client: ApiClient | None = None):
+        event = {"id": event_id or f"evt_{uuid.uuid4().hex[:24]}", "object": "event", "type": event_type,
+                 "api_version": "2017-08-15", "created": 1, "data": {"object": obj}}
+        payload = json.dumps(event).encode()
+        header = stripe_signature(payload, secret or settings.STRIPE_WEBHOOK_SECRET)
+        return (client or ApiClient()).post("/webhooks/stripe", raw=payload, headers={"Stripe-Signature": header})
+
+    return send

@@ -1,0 +1,25 @@
+"""Message texts by kind, in the three languages (the backend picks the person's; Kazakh by default)."""
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+TEMPLATES = {
+    "login_code": lambda c: _("Qalqan sign-in code: %(code)s. Do not share it.") % c,
+    "policy_issued": lambda c: _("Your policy %(number)s is issued. Premium due: %(due)s.") % c,
+    "policy_paid": lambda c: _("Payment received: policy %(number)s is active until %(valid_until)s.") % c,
+    "policy_suspended": lambda c: _("Policy %(number)s is suspended: your insurance status has lapsed.") % c,
+    "policy_resumed": lambda c: _("Policy %(number)s is active again.") % c,
+    "policy_expiring": lambda c: _("Policy %(number)s expires on %(valid_until)s. Renew it in Qalqan.") % c,
+    "policy_cancelled": lambda c: _("Policy %(number)s is cancelled. Refund: %(refund)s.") % c,
+    "topup_applied": lambda c: _("Top-up applied to policy %(number)s: limits raised.") % c,
+}
+
+
+def render(kind: str, context: dict, language: str = "kk") -> str:
+    template = TEMPLATES.get(kind)
+    with translation.override(language):
+        if template is None:
+            return f"{kind}: {context}"
+        try:
+            return template(context)
+        except KeyError:
+            return f"{kind}: {context}"

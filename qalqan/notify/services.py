@@ -1,0 +1,51 @@
+from django.db import transaction
+from django.utils import timezone
+
+from .backends import get_backend
+from .messages import render
+from .models import Notification
+
+
+@transaction.atomic
+def notify_send(*, person_id: int, kind: str, context: dict) -> Notification:
+    """Write the message to the outbox now; a Celery task delivers it after the transaction commits."""
+    notification = Notification.objects.create(person_id=person_id, kind=kind, context=context,
+                                               body=render(kind, context), channel=get_backend().channel)
+    transaction.on_commit(lambda: _enqueue(notification.pk))
+    return notification
+
+
+def _enqueue(notification_id: int) -> None:
+    from .tasks import notification_deliver
+
+    notification_deliver.delay(notification_id)
+
+
+def notification_deliver_now(*, notification_id: int) -> Notification:
+    """Deliver one pending message (safe to run twice: a sent message is not sent again)."""
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().select_related("person").get(pk=notification_id)
+        if notification.status == Notification.Status.SENT:
+            return notification
+        notification.attempts += 1
+        try:
+            get_backend().send(person=notification.person, body=notification.body, notification=notification)
+        except Exception:
+            notification.status = Notification.Status.FAILED
+            notification.save(update_fields=["status", "attempts"])
+            raise
+        notification.status, notification.sent_at = Notification.Status.SENT, timezone.now()
+        notification.save(update_fields=["status", "attempts", "sent_at"])
+    return notification
+
+
+def notifications_relay() -> int:
+    """Re-send whatever is still pending or failed (beat task)."""
+    ids = list(Notification.objects.filter(status__in=["pending", "failed"], attempts__lt=5)
+               .values_list("pk", flat=True)[:500])
+    for pk in ids:
+        try:
+            notification_deliver_now(notification_id=pk)
+        except Exception:
+            continue
+    return len(ids)

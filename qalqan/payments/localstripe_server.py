@@ -1,0 +1,152 @@
+"""A local Stripe stand-in (the `localstripe` package) for `make run` and the tests.
+
+The stock CLI listens on every interface and keeps its state in /tmp/localstripe.pickle; here it is
+started from Python, bound to 127.0.0.1 on a free port, with its state file under the project's
+.data/ directory. `local_stripe()` starts it in a child process, registers the app's webhook endpoint
+(signed with a fresh secret), exports STRIPE_API_BASE / STRIPE_API_KEY / STRIPE_WEBHOOK_SECRET /
+STRIPE_PUBLISHABLE_KEY for the processes started after it, and stops it on exit.
+
+    python -m qalqan.payments.localstripe_server --port 8420 --state .data/localstripe.pickle
+"""
+import argparse
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+DATA_DIR = Path(os.environ.get("QALQAN_DATA_DIR", BASE_DIR / ".data"))
+WEBHOOK_ID = "qalqan"
+WEBHOOK_PATH = "/api/v1/webhooks/stripe"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def register_webhook(base: str, url: str, secret: str, webhook_id: str = WEBHOOK_ID) -> None:
+    """Point localstripe's signed webhooks at `url` (re-registering replaces the earlier one)."""
+    data = urllib.parse.urlencode({"url": url, "secret": secret}).encode()
+    request = urllib.request.Request(f"{base}/_config/webhooks/{webhook_id}", data=data, method="POST")
+    with urllib.request.urlopen(request, timeout=5) as response:
+        response.read()
+
+
+def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"localstripe exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base}/js.stripe.com/v3/", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("localstripe did not start in time")
+
+
+@contextmanager
+def local_stripe(*, app_url: str | None = None, port: int | None = None, state_file: Path | None = None,
+                 set_env: bool = True):
+    """Run localstripe on 127.0.0.1 for the duration of the block; yields its base URL.
+
+    Webhooks go to `app_url` + /api/v1/webhooks/stripe (default PUBLIC_BASE_URL or http://127.0.0.1:8000).
+    """
+    port = port or free_port()
+    state_file = state_file or DATA_DIR / "localstripe.pickle"
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qalqan.payments.localstripe_server", "--port", str(port), "--state", str(state_file)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(BASE_DIR))
+    saved = {k: os.environ.get(k) for k in
+             ("STRIPE_API_BASE", "STRIPE_API_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISHABLE_KEY")}
+    try:
+        _wait_until_up(base, process)
+        secret = "whsec_" + secrets.token_hex(16)
+        app_url = (app_url or os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+        register_webhook(base, app_url + WEBHOOK_PATH, secret)
+        if set_env:
+            os.environ.update(STRIPE_API_BASE=base, STRIPE_API_KEY="sk_test_" + secrets.token_hex(12),
+                              STRIPE_WEBHOOK_SECRET=secret, STRIPE_PUBLISHABLE_KEY="pk_test_qalqan_local")
+        print(f"localstripe running on {base} (state {state_file})", flush=True)
+        yield LocalStripe(base=base, webhook_secret=secret, process=process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        if set_env:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+class LocalStripe:
+    def __init__(self, *, base: str, webhook_secret: str, process: subprocess.Popen):
+        self.base, self.webhook_secret, self.process = base, webhook_secret, process
+
+    def point_webhooks_at(self, app_url: str) -> None:
+        register_webhook(self.base, app_url.rstrip("/") + WEBHOOK_PATH, self.webhook_secret)
+
+
+def serve(*, port: int, state_file: str) -> None:
+    """Run localstripe's aiohttp app bound to 127.0.0.1 with its state in `state_file`."""
+    import logging
+    import pickle
+
+    from aiohttp import web
+    from localstripe import resources
+    from localstripe.server import app
+
+    def try_load_from_disk(self):
+        try:
+            with open(state_file, "rb") as f:
+                old = pickle.load(f)
+        except (FileNotFoundError, EOFError, pickle.UnpicklingError):
+            return
+        self.clear()
+        self.update(old)
+
+    def dump_to_disk(self):
+        tmp = state_file + ".tmp"
+        with open(tmp, "wb") as f:
+            pickle.dump(dict(self), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, state_file)
+
+    resources.Store.try_load_from_disk = try_load_from_disk
+    resources.Store.dump_to_disk = dump_to_disk
+    # The stock store writes the whole file on every item set; the server's middleware already saves
+    # once after each write request, which is enough.
+    resources.Store.__setitem__ = dict.__setitem__
+    resources.Store.__delitem__ = dict.__delitem__
+    resources.store.try_load_from_disk()
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    web.run_app(app, sock=sock, print=None)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8420)
+    parser.add_argument("--state", default=str(DATA_DIR / "localstripe.pickle"))
+    args = parser.parse_args(argv)
+    serve(port=args.port, state_file=args.state)
+
+
+if __name__ == "__main__":
+    main()

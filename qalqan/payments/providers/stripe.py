@@ -1,0 +1,59 @@
+"""Card payments through Stripe (the real `stripe` library; locally it points at localstripe).
+
+KZT is a two-decimal currency for Stripe, so `amount` is in tiyn exactly as we keep it.
+localstripe cannot confirm with a payment method passed to confirm(): the method is attached when
+the PaymentIntent is created and it is confirmed in the same call (confirm=True).
+"""
+import stripe
+from django.conf import settings
+
+from .base import Intent, PaymentProvider, ProviderError
+
+
+def stripe_client() -> stripe.StripeClient:
+    return stripe.StripeClient(
+        settings.STRIPE_API_KEY,
+        base_addresses={"api": settings.STRIPE_API_BASE},
+        max_network_retries=2,
+    )
+
+
+class StripeProvider(PaymentProvider):
+    name = "stripe"
+    label = "card (Stripe)"
+
+    def __init__(self, client: stripe.StripeClient | None = None):
+        self.client = client or stripe_client()
+
+    def create_intent(self, *, payment, payment_method: str | None = None) -> Intent:
+        params = {
+            "amount": payment.amount_tiyn,
+            "currency": payment.currency,
+            "metadata": {"payment": str(payment.pk), "subject": f"{payment.subject}:{payment.subject_id}"},
+        }
+        if payment_method:
+            params.update(payment_method=payment_method, confirm=True)
+        else:
+            params["payment_method_types"] = ["card"]
+        try:
+            intent = self.client.v1.payment_intents.create(
+                params=params, options={"idempotency_key": f"qalqan-payment-{payment.pk}-{payment_method or 'open'}"})
+        except stripe.StripeError as exc:
+            raise ProviderError(getattr(exc, "user_message", None) or str(exc)) from exc
+        return Intent(ref=intent.id, client_secret=intent.client_secret or "", status=intent.status)
+
+    def retrieve_intent(self, *, ref: str) -> Intent:
+        try:
+            intent = self.client.v1.payment_intents.retrieve(ref)
+        except stripe.StripeError as exc:
+            raise ProviderError(str(exc)) from exc
+        return Intent(ref=intent.id, client_secret=intent.client_secret or "", status=intent.status)
+
+    def refund(self, *, payment, amount_tiyn: int) -> str:
+        try:
+            refund = self.client.v1.refunds.create(
+                params={"payment_intent": payment.provider_ref, "amount": amount_tiyn},
+                options={"idempotency_key": f"qalqan-refund-{payment.pk}-{amount_tiyn}"})
+        except stripe.StripeError as exc:
+            raise ProviderError(str(exc)) from exc
+        return refund.id

@@ -1,0 +1,174 @@
+"""Payment operations: create, start with a provider, settle from a provider's word, refund.
+
+Lock order (as everywhere): the payment row first, then whatever its subject locks (policy, top-up),
+then ledger accounts (the ledger sorts them by id).
+"""
+import logging
+from dataclasses import dataclass
+
+import stripe
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from qalqan.api.errors import ApiProblem, Conflict
+from qalqan.ledger.services import account_ensure, transfer_post
+
+from .models import Payment, WebhookEvent
+from .providers import ProviderError, provider_for
+from .providers.base import Intent
+from .signals import payment_failed, payment_succeeded
+
+logger = logging.getLogger(__name__)
+
+
+class PaymentRefused(ApiProblem):
+    status, slug = 402, "payment-refused"
+
+
+class BadSignature(Exception):
+    pass
+
+
+def clearing_account(provider: str):
+    return account_ensure(code=f"clearing:{provider}", kind="payment_clearing",
+                          name=f"Payment clearing ({provider})", may_go_negative=True)
+
+
+def refunds_account():
+    return account_ensure(code="refunds:payable", kind="refunds_payable", name="Citizen refunds payable")
+
+
+@transaction.atomic
+def payment_create(*, person, subject: str, subject_id: int, amount_tiyn: int) -> Payment:
+    """The payment for one subject (idempotent: the same subject gets the same payment)."""
+    payment, _ = Payment.objects.get_or_create(
+        subject=subject, subject_id=subject_id, defaults={"person": person, "amount_tiyn": amount_tiyn})
+    return payment
+
+
+@dataclass(frozen=True)
+class Started:
+    payment: Payment
+    intent: Intent
+
+
+@transaction.atomic
+def payment_start(*, payment_id: int, person_id: int, provider: str, payment_method: str | None = None,
+                  by: str = "system") -> Started:
+    """Start paying with a provider. Two tabs at once: the row lock makes the second wait and get the
+    same intent back, so one charge at most. The provider call happens under the row lock (short)."""
+    payment = Payment.objects.select_for_update().get(pk=payment_id, person_id=person_id)
+    backend = provider_for(provider)
+    if payment.status == Payment.Status.PROCESSING:
+        if payment.provider != provider:
+            raise Conflict(f"a {payment.provider} payment is already in progress for this payment",
+                           state=payment.status)
+        return Started(payment=payment, intent=backend.retrieve_intent(ref=payment.provider_ref))
+    if payment.status not in (Payment.Status.CREATED, Payment.Status.FAILED):
+        raise Conflict(f"this payment is already {payment.status}", state=payment.status)
+    try:
+        intent = backend.create_intent(payment=payment, payment_method=payment_method)
+    except ProviderError as exc:
+        raise PaymentRefused(f"the provider refused the payment: {exc}") from None
+    payment.start(provider=provider, provider_ref=intent.ref, by=by)
+    payment.save()
+    if intent.settled:
+        _succeed(payment, by=provider)
+    return Started(payment=payment, intent=intent)
+
+
+def _succeed(payment: Payment, *, by: str) -> None:
+    payment.succeed(at=timezone.now(), by=by)
+    payment.save()
+    payment_succeeded.send(sender=Payment, payment=payment)
+
+
+@transaction.atomic
+def payment_settle(*, provider: str, ref: str, succeeded: bool, amount_tiyn: int | None = None,
+                   currency: str | None = None, reason: str = "") -> str:
+    """Apply a provider's final word on an attempt. Returns what happened (for the webhook log)."""
+    payment = Payment.objects.select_for_update().filter(provider=provider, provider_ref=ref).first()
+    if payment is None:
+        logger.warning("%s event for an unknown intent %s: nothing done", provider, ref)
+        return "unknown_intent"
+    if payment.status != Payment.Status.PROCESSING:
+        return f"already_{payment.status}"
+    if succeeded:
+        if amount_tiyn != payment.amount_tiyn or (currency or "").lower() != payment.currency:
+            logger.error("payment %s: provider says %s %s, we expect %s %s; nothing done",
+                         payment.pk, amount_tiyn, currency, payment.amount_tiyn, payment.currency)
+            return "amount_mismatch"
+        _succeed(payment, by=provider)
+        return "succeeded"
+    payment.fail(by=provider, reason=reason or "declined")
+    payment.save()
+    payment_failed.send(sender=Payment, payment=payment)
+    return "failed"
+
+
+# --- Stripe webhooks ---------------------------------------------------------------------------------
+
+def _on_intent_succeeded(obj: dict) -> str:
+    return payment_settle(provider="stripe", ref=obj["id"], succeeded=True, amount_tiyn=obj.get("amount"),
+                          currency=obj.get("currency"))
+
+
+def _on_intent_failed(obj: dict) -> str:
+    error = obj.get("last_payment_error") or {}
+    return payment_settle(provider="stripe", ref=obj["id"], succeeded=False,
+                          reason=error.get("message") or error.get("code") or "payment failed")
+
+
+STRIPE_HANDLERS = {
+    "payment_intent.succeeded": _on_intent_succeeded,
+    "payment_intent.payment_failed": _on_intent_failed,
+}
+
+
+def stripe_event_verify(*, payload: bytes, signature: str) -> dict:
+    """The event, if Stripe's signature over the raw body is good; BadSignature otherwise."""
+    try:
+        event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+    except (stripe.SignatureVerificationError, ValueError) as exc:
+        raise BadSignature(str(exc)) from None
+    return event.to_dict() if hasattr(event, "to_dict") else dict(event)
+
+
+@transaction.atomic
+def stripe_webhook_receive(*, payload: bytes, signature: str) -> str:
+    """Verify, store once by event id, dispatch through STRIPE_HANDLERS. A replay (same event id, even
+    concurrently) finds the stored row and does nothing. Unknown types are stored and ignored."""
+    event = stripe_event_verify(payload=payload, signature=signature)
+    try:
+        with transaction.atomic():
+            record = WebhookEvent.objects.create(provider="stripe", event_id=event["id"],
+                                                 type=event.get("type", ""), payload=event)
+    except IntegrityError:
+        return "replay"
+    handler = STRIPE_HANDLERS.get(record.type)
+    obj = (event.get("data") or {}).get("object") or {}
+    record.outcome = handler(obj) if handler else "ignored"
+    record.save(update_fields=["outcome"])
+    return record.outcome
+
+
+# --- Refunds -----------------------------------------------------------------------------------------
+
+def payment_refund(*, payment_id: int, amount_tiyn: int) -> Payment:
+    """Give back `amount_tiyn` (already moved to refunds:payable by the caller's service) through the
+    provider, then clear refunds:payable → the provider's clearing account. Safe to run twice."""
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.status == Payment.Status.REFUNDED or amount_tiyn <= 0:
+        return payment
+    provider_for(payment.provider).refund(payment=payment, amount_tiyn=amount_tiyn)
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if payment.status == Payment.Status.REFUNDED:
+            return payment
+        payment.refund(amount_tiyn=amount_tiyn, by=payment.provider)
+        payment.save()
+        transfer_post(key=f"payment-refund-{payment.pk}",
+                      lines=[(refunds_account(), -amount_tiyn), (clearing_account(payment.provider), amount_tiyn)],
+                      reason="payment.refund", ref=payment)
+    return payment
