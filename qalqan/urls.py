@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
@@ -7,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from qalqan.api.routes import api
+from qalqan.orgs.views import staff_home
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -14,8 +16,12 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/home/", staff_home, name="staff-home"),
     path("accounts/", include("django.contrib.auth.urls")),
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-# Wagtail's page tree serves everything else: keep it last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Pages for people are served under a language prefix (/kk/, /ru/, /en/): add portal page paths to
+# `localized_pages`. Wagtail's page tree serves everything else there: keep it last.
+localized_pages: list = []
+localized_pages += [path("insurer/", include("insurers.urls"))]
+urlpatterns += i18n_patterns(*localized_pages, path("", include(wagtail_urls)))
