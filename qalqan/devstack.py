@@ -41,13 +41,14 @@ def embedded_postgres():
 
 
 def _django_url(uri: str) -> str:
-    """postgresql://postgres:@/db?host=/socket/dir → postgres://postgres@%2Fsocket%2Fdir/db (django-environ)."""
+    """postgresql://postgres:@/db?host=/socket/dir → postgres://postgres@/db?host=/socket/dir, a form
+    django-environ turns into OPTIONS={"host": "/socket/dir"} (it does not decode a %2F-quoted host)."""
     parts = urllib.parse.urlsplit(uri)
     socket_dir = urllib.parse.parse_qs(parts.query).get("host", [""])[0]
-    host = urllib.parse.quote(socket_dir, safe="") if socket_dir else (parts.hostname or "")
-    if parts.port:
-        host += f":{parts.port}"
-    return f"postgres://{parts.username or 'postgres'}@{host}{parts.path}"
+    user = parts.username or "postgres"
+    if socket_dir:
+        return f"postgres://{user}@{parts.path}?host={urllib.parse.quote(socket_dir)}"
+    return f"postgres://{user}@{parts.hostname}:{parts.port or 5432}{parts.path}"
 
 
 def run(command: list[str]) -> int:
