@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "qalqan.orgs",
     "qalqan.api",
     "qalqan.people",
+    "qalqan.fund",
     "qalqan.payments",
     "qalqan.notify",
     "insurers",

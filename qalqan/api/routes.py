@@ -1,10 +1,12 @@
 """Every app's router, mounted on the one API. Each router spells its full paths (/fund/…, /citizen/…)."""
 from qalqan.people.api import router as people_router
+from qalqan.people.insurance_api import router as insurance_router
 from insurers.api import router as insurers_router
 from qalqan.payments.api import router as payments_router
 
 from .main import api
 
 api.add_router("", people_router)
+api.add_router("", insurance_router)
 api.add_router("", insurers_router)
 api.add_router("", payments_router)

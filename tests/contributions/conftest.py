@@ -1,0 +1,1 @@
+from tests.contributions.factories import rates  # noqa: F401
