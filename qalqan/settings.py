@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "qalqan.ledger",
     "policies",
     "qalqan.demo",
+    "qalqan.site",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

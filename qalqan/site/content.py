@@ -44,6 +44,9 @@ EXPLAINERS = [
     # ------------------------------------------------------------------
     {
         "slug": "check-status",
+        "menu_title_kk": "Мәртебені тексеру",
+        "menu_title_ru": "Проверить статус",
+        "menu_title_en": "Check your status",
         "title_kk": "Сақтандыру мәртебесін қалай тексеруге болады",
         "title_ru": "Как проверить статус застрахованности",
         "title_en": "How to check your insurance status",
@@ -119,6 +122,9 @@ EXPLAINERS = [
     # ------------------------------------------------------------------
     {
         "slug": "not-insured",
+        "menu_title_kk": "Сақтандыру жоқ болса",
+        "menu_title_ru": "Если нет страховки",
+        "menu_title_en": "Not insured?",
         "title_kk": "Егер сіз сақтандырылмаған болсаңыз",
         "title_ru": "Если вы не застрахованы",
         "title_en": "If you are not insured",
@@ -198,6 +204,9 @@ EXPLAINERS = [
     # ------------------------------------------------------------------
     {
         "slug": "who-pays",
+        "menu_title_kk": "Кім төлейді",
+        "menu_title_ru": "Кто платит",
+        "menu_title_en": "Who pays",
         "title_kk": "Кім үшін кім төлейді",
         "title_ru": "Кто за кого платит",
         "title_en": "Who pays for whom",
@@ -266,6 +275,9 @@ EXPLAINERS = [
     # ------------------------------------------------------------------
     {
         "slug": "packages",
+        "menu_title_kk": "Пакеттер",
+        "menu_title_ru": "Пакеты",
+        "menu_title_en": "Packages",
         "title_kk": "Пакеттер нені қамтиды",
         "title_ru": "Что покрывают пакеты",
         "title_en": "What the packages cover",
@@ -517,3 +529,55 @@ NEWS = [
         ),
     },
 ]
+
+# --------------------------------------------------------------------------
+# Section pages (titles and introductions of the FAQ, news, packages and marketplace pages)
+# --------------------------------------------------------------------------
+
+SECTIONS = {
+    "faq": {
+        "menu_title_kk": "Сұрақтар",
+        "menu_title_ru": "Вопросы",
+        "menu_title_en": "FAQ",
+        "title_kk": "Жиі қойылатын сұрақтар",
+        "title_ru": "Частые вопросы",
+        "title_en": "Frequently asked questions",
+        "intro_kk": "Міндетті әлеуметтік медициналық сақтандыру туралы негізгі сұрақтарға қысқа жауаптар.",
+        "intro_ru": "Короткие ответы на главные вопросы об обязательном социальном медицинском страховании.",
+        "intro_en": "Short answers to the main questions about mandatory social health insurance.",
+    },
+    "news": {
+        "menu_title_kk": "Жаңалықтар",
+        "menu_title_ru": "Новости",
+        "menu_title_en": "News",
+        "title_kk": "Жаңалықтар мен хабарландырулар",
+        "title_ru": "Новости и объявления",
+        "title_en": "News and notices",
+        "intro_kk": "Заңнамадағы өзгерістер және сақтандыру ережелеріндегі жаңалықтар.",
+        "intro_ru": "Изменения в законодательстве и новое в правилах страхования.",
+        "intro_en": "Changes in the law and what is new in the insurance rules.",
+    },
+    "marketplace": {
+        "menu_title_kk": "Сақтандырушылар",
+        "menu_title_ru": "Страховщики",
+        "menu_title_en": "Insurers",
+        "title_kk": "Сақтандыру өнімдері",
+        "title_ru": "Страховые продукты",
+        "title_en": "Insurance products",
+        "intro_kk": (
+            "Сақтандырушыны өзіңіз таңдаңыз. Базалық МӘМС полисін әр сақтандырушы қор белгілеген бағамен "
+            "сатады және барлық өтініш берушіні қабылдауға міндетті. Кеңейтілген МӘМС+ЕМС өнімдерінде субсидиядан "
+            "асатын айырманы ғана төлейсіз."
+        ),
+        "intro_ru": (
+            "Выберите страховщика сами. Базовый полис ОСМС каждый страховщик продаёт по цене, установленной "
+            "Фондом, и обязан принять любого заявителя. В расширенных продуктах ОСМС+ДМС вы доплачиваете только "
+            "разницу сверх субсидии."
+        ),
+        "intro_en": (
+            "Choose your insurer. Every insurer sells the basic ОСМС policy at the price the Fund sets and must "
+            "accept every applicant. With an extended ОСМС+ДМС product you pay only the difference above the "
+            "subsidy."
+        ),
+    },
+}

@@ -1,0 +1,155 @@
+"""Reads the public site renders: live reference data, marketplace products, the status page address."""
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qalqan.core.money import format_tiyn
+from qalqan.refdata.models import Benefit
+
+PACKAGE_ORDER = [Benefit.Package.GOBMP, Benefit.Package.OSMS, Benefit.Package.DMS]
+PACKAGE_TEXT = {
+    Benefit.Package.GOBMP: (_("Free guaranteed package (ГОБМП)"), _("For everyone, insured or not.")),
+    Benefit.Package.OSMS: (_("Mandatory social health insurance (ОСМС)"), _("For the insured only.")),
+    Benefit.Package.DMS: (_("Voluntary health insurance (ДМС)"), _("Bought from a private insurer, on top of ОСМС.")),
+}
+KIND_TEXT = {"osms": _("Basic ОСМС"), "osms_dms": _("ОСМС + ДМС")}
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+# --------------------------------------------------------------------------- status check
+
+
+def status_page_url(language: str) -> str:
+    """Where the home page's status form goes: the public status page, in the page's language if it is
+    served under a language prefix, else at `/status/` (the form works without JavaScript either way)."""
+    from wagtail.views import serve as wagtail_serve
+
+    for candidate in (f"/{language}/status/", "/status/"):
+        try:
+            match = resolve(candidate)
+        except Resolver404:
+            continue
+        if match.func is not wagtail_serve:
+            return candidate
+    return "/status/"
+
+
+# --------------------------------------------------------------------------- news
+
+
+def latest_news(*, locale, limit: int = 3):
+    from .models import NewsPage
+
+    return NewsPage.objects.live().filter(locale=locale).order_by("-news_date", "-first_published_at")[:limit]
+
+
+# --------------------------------------------------------------------------- packages
+
+
+@dataclass
+class PackageGroup:
+    code: str
+    title: str
+    summary: str
+    benefits: list = field(default_factory=list)
+
+
+def packages_overview(day: date | None = None) -> list[PackageGroup]:
+    """Benefit codes valid on `day`, grouped by package (ГОБМП, ОСМС, ДМС) in that order."""
+    rows = Benefit.objects.valid_on(day or today()).order_by("code")
+    groups = {code: PackageGroup(code=code, title=PACKAGE_TEXT[code][0], summary=PACKAGE_TEXT[code][1])
+              for code in PACKAGE_ORDER}
+    for row in rows:
+        groups[row.package].benefits.append(row)
+    return [group for group in groups.values() if group.benefits]
+
+
+# --------------------------------------------------------------------------- marketplace
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    insurer_code: str
+    insurer_name: str
+    code: str
+    name: str
+    kind: str
+    annual_premium_tiyn: int
+    limits: dict  # benefit code → limit in tiyn
+
+    @property
+    def key(self) -> str:
+        return f"{self.insurer_code}/{self.code}"
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_TEXT.get(self.kind, self.kind)
+
+    @property
+    def premium_display(self) -> str:
+        return format_tiyn(self.annual_premium_tiyn)
+
+
+def marketplace_products() -> list[ProductCard]:
+    """Active products of every insurer, from the insurers app (an empty list until it exists)."""
+    try:
+        from insurers.selectors import products_public
+    except ImportError:
+        return []
+    return sorted((_card(product) for product in products_public()),
+                  key=lambda p: (p.annual_premium_tiyn, p.insurer_name, p.code))
+
+
+def _card(product) -> ProductCard:
+    limits = {b.benefit_code if hasattr(b, "benefit_code") else b.code: b.limit_tiyn for b in product.benefits.all()}
+    return ProductCard(insurer_code=product.insurer.code, insurer_name=product.insurer.name, code=product.code,
+                       name=product.name, kind=product.kind, annual_premium_tiyn=product.annual_premium_tiyn,
+                       limits=limits)
+
+
+def product_by_key(products: list[ProductCard], key: str) -> ProductCard | None:
+    return next((p for p in products if p.key == key), None)
+
+
+MAX_COMPARED = 4
+
+
+def products_chosen(products: list[ProductCard], keys: list[str]) -> list[ProductCard]:
+    """The products the visitor ticked (at most four); the first three when none are ticked."""
+    chosen = [p for p in products if p.key in set(keys)]
+    return (chosen or products[:3])[:MAX_COMPARED]
+
+
+@dataclass
+class ComparisonRow:
+    label: str
+    package: str
+    cells: list[str]
+
+
+def comparison_rows(products: list[ProductCard]) -> list[ComparisonRow]:
+    """One row per benefit any of the products covers (in reference-table order), one cell per product."""
+    if not products:
+        return []
+    codes = set().union(*(p.limits for p in products))
+    benefits = {b.code: b for b in Benefit.objects.valid_on(today()).filter(code__in=codes)}
+    order = sorted(codes, key=lambda c: (_package_rank(benefits.get(c)), c))
+    rows = []
+    for code in order:
+        benefit = benefits.get(code)
+        rows.append(ComparisonRow(
+            label=benefit.name if benefit else code,
+            package=benefit.get_package_display() if benefit else "",
+            cells=[format_tiyn(p.limits[code]) if code in p.limits else str(_("not covered")) for p in products],
+        ))
+    return rows
+
+
+def _package_rank(benefit) -> int:
+    return PACKAGE_ORDER.index(benefit.package) if benefit else len(PACKAGE_ORDER)
