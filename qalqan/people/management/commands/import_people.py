@@ -4,6 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from qalqan.core.batching import chunked
 from qalqan.people.schemas import MAX_ROWS
 from qalqan.people.services import people_upsert
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         error_file = open(errors, "w", encoding="utf-8") if errors else None
         with handle, tqdm(unit=" rows", desc="people", disable=None) as progress:
             offset = 0
-            for batch in _batches(csv.DictReader(handle), MAX_ROWS):
+            for batch in chunked(csv.DictReader(handle), MAX_ROWS):
                 result = people_upsert(rows=[_row(r) for r in batch])
                 created, updated = created + result.created, updated + result.updated
                 rejected += len({e["index"] for e in result.errors})
@@ -43,13 +44,3 @@ def _row(raw: dict) -> dict:
     row["categories"] = [c.strip() for c in row.get("categories", "").split(";") if c.strip()]
     return row
 
-
-def _batches(reader, size):
-    batch = []
-    for row in reader:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
