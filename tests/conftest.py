@@ -202,3 +202,15 @@ def send_stripe_event(settings):
         return (client or ApiClient()).post("/webhooks/stripe", raw=payload, headers={"Stripe-Signature": header})
 
     return send
+
+
+@pytest.fixture
+def assert_trial_balance_zero(db):
+    """Call it after a money flow: the trial balance is zero and every cached balance equals its postings."""
+    from qalqan.ledger.services import ledger_problems, trial_balance
+
+    def check() -> None:
+        assert trial_balance()["total_tiyn"] == 0
+        assert ledger_problems() == []
+
+    return check

@@ -3,6 +3,8 @@ from qalqan.people.api import router as people_router
 from qalqan.people.insurance_api import router as insurance_router
 from insurers.api import router as insurers_router
 from qalqan.payments.api import router as payments_router
+from qalqan.ledger.api import router as ledger_router
+from policies.instruments_api import router as instruments_router
 
 from .main import api
 
@@ -10,3 +12,5 @@ api.add_router("", people_router)
 api.add_router("", insurance_router)
 api.add_router("", insurers_router)
 api.add_router("", payments_router)
+api.add_router("", ledger_router)
+api.add_router("", instruments_router)
