@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qalqan.core.money import format_tiyn
-from qalqan.refdata.models import Benefit
+from qalqan.refdata.models import Benefit, Region
 
 PACKAGE_ORDER = [Benefit.Package.GOBMP, Benefit.Package.OSMS, Benefit.Package.DMS]
 PACKAGE_TEXT = {
@@ -82,6 +82,7 @@ class ProductCard:
     kind: str
     annual_premium_tiyn: int
     limits: dict  # benefit code → limit in tiyn
+    regions: tuple = ()  # names of the regions served; empty means the whole country
 
     @property
     def key(self) -> str:
@@ -92,25 +93,31 @@ class ProductCard:
         return KIND_TEXT.get(self.kind, self.kind)
 
     @property
+    def is_basic(self) -> bool:
+        return self.kind == "osms"
+
+    @property
     def premium_display(self) -> str:
-        return format_tiyn(self.annual_premium_tiyn)
+        """A basic product's price is the fund's tariff, paid by the fund: the citizen pays nothing."""
+        return str(_("paid by the Fund")) if self.is_basic else format_tiyn(self.annual_premium_tiyn)
 
 
 def marketplace_products() -> list[ProductCard]:
-    """Active products of every insurer, from the insurers app (an empty list until it exists)."""
+    """Active products of every insurer on sale today, from the insurers app (none while it is absent)."""
     try:
-        from insurers.selectors import products_public
+        from insurers.selectors import marketplace_products as offers_on_sale
     except ImportError:
         return []
-    return sorted((_card(product) for product in products_public()),
-                  key=lambda p: (p.annual_premium_tiyn, p.insurer_name, p.code))
+    regions = {r.code: r.name for r in Region.objects.all()}
+    return sorted((_card(offer, regions) for offer in offers_on_sale()),
+                  key=lambda p: (p.kind != "osms", p.annual_premium_tiyn, p.insurer_name, p.code))
 
 
-def _card(product) -> ProductCard:
-    limits = {b.benefit_code if hasattr(b, "benefit_code") else b.code: b.limit_tiyn for b in product.benefits.all()}
+def _card(offer, regions: dict) -> ProductCard:
+    product, version = offer.product, offer.version
     return ProductCard(insurer_code=product.insurer.code, insurer_name=product.insurer.name, code=product.code,
-                       name=product.name, kind=product.kind, annual_premium_tiyn=product.annual_premium_tiyn,
-                       limits=limits)
+                       name=product.name, kind=product.kind, annual_premium_tiyn=version.annual_premium_tiyn,
+                       limits={b.benefit: b.limit_tiyn for b in offer.benefits}, regions=tuple(regions.get(c, c) for c in version.regions or ()))
 
 
 def product_by_key(products: list[ProductCard], key: str) -> ProductCard | None:
