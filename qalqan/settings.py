@@ -157,6 +157,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE: dict = {
     "purge-idempotency-records": {"task": "api.purge_idempotency_records", "schedule": 3600.0},
 }
+from celery.schedules import crontab  # noqa: E402
+
+# Monthly on the 1st: end passed insurance statuses, then recompute every person's status chunk by chunk.
+CELERY_BEAT_SCHEDULE["people-status-sweep"] = {"task": "people.status_sweep",
+                                               "schedule": crontab(minute=0, hour=1, day_of_month=1)}
 
 # API
 API_RATE_PUBLIC = env.str("API_RATE_PUBLIC", default="600/m")  # per client address, public look-ups

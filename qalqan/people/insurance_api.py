@@ -3,7 +3,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from qalqan.api.auth import citizen_auth, fund_auth
 from qalqan.api.errors import Conflict, NotFound, Unprocessable
@@ -216,7 +216,7 @@ def post_temporary_status(request, iin: str, body: TemporaryIn):
         grant = temporary_status_grant(person_id=person.pk, by=request.principal.actor, reason=body.reason)
     except StatusRefused as exc:
         raise Conflict(str(exc)) from None
-    return 201, {"iin": mask_iin(iin), "valid_from": grant.valid_from, "valid_to": grant.valid_to}
+    return Status(201, {"iin": mask_iin(iin), "valid_from": grant.valid_from, "valid_to": grant.valid_to})
 
 
 @router.post("/fund/refunds", auth=fund_auth, response={201: RefundOut},
@@ -234,7 +234,7 @@ def post_fund_refund(request, body: FundRefundIn):
     refund = _request(contribution_id=contribution.pk, reason=body.reason, comment=body.comment,
                       amount_tiyn=body.amount_tiyn, requester=Refund.Requester.PAYER,
                       requested_by=request.principal.actor)
-    return 201, _refund_out(refund)
+    return Status(201, _refund_out(refund))
 
 
 @router.get("/fund/refunds", auth=fund_auth, response=RefundPage, summary="Refund requests (filter by status)")
@@ -303,7 +303,7 @@ def post_citizen_refund(request, body: CitizenRefundIn):
     refund = _request(contribution_id=contribution.pk, reason=body.reason, comment=body.comment,
                       requester=Refund.Requester.CITIZEN, requested_by=request.principal.actor,
                       person_id=request.principal.person_id)
-    return 201, _refund_out(refund)
+    return Status(201, _refund_out(refund))
 
 
 @router.get("/citizen/refunds", auth=citizen_auth, response=RefundPage, summary="My refund requests")
