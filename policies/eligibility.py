@@ -37,6 +37,6 @@ def _truthy(status, day: date) -> bool:
     if insured is None:
         insured = get("is_insured", False)
     until = get("insured_until", None)
-    if insured and until is not None and isinstance(until, date) and day >= until:
+    if insured and until is not None and isinstance(until, date) and day > until:  # until = last insured day
         return False
     return bool(insured)

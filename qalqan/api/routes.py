@@ -5,6 +5,7 @@ from insurers.api import router as insurers_router
 from qalqan.payments.api import router as payments_router
 from qalqan.ledger.api import router as ledger_router
 from policies.instruments_api import router as instruments_router
+from policies.api import router as policies_router
 
 from .main import api
 
@@ -14,3 +15,4 @@ api.add_router("", insurers_router)
 api.add_router("", payments_router)
 api.add_router("", ledger_router)
 api.add_router("", instruments_router)
+api.add_router("", policies_router)

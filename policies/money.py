@@ -1,0 +1,63 @@
+"""Every tenge of the policy flow, posted to the ledger. Keys make each posting happen once.
+
+Directions (positive = into the account): a citizen's payment moves clearing:<provider> → the insurer's
+premium account; the fund's subsidy moves fund:clearing → the insurer's premium account; a refund
+moves the insurer's premium account → refunds:payable (paid out later by the payment provider).
+"""
+from qalqan.ledger.models import Account
+from qalqan.ledger.services import account_ensure, transfer_post
+from qalqan.payments.services import clearing_account, refunds_account
+
+from .instruments import premium_account_code
+
+
+def premium_account(insurer) -> Account:
+    return account_ensure(code=premium_account_code(insurer), kind=Account.Kind.INSURER_PREMIUM,
+                          name=f"{insurer.name}: premiums", owner=insurer)
+
+
+def fund_clearing_account() -> Account:
+    return account_ensure(code="fund:clearing", kind=Account.Kind.FUND_CLEARING, name="Fund subsidy clearing")
+
+
+def budget_account() -> Account:
+    return account_ensure(code="budget:republican", kind=Account.Kind.BUDGET_SOURCE, name="Republican budget",
+                          may_go_negative=True)
+
+
+def post_citizen_payment(*, key: str, provider: str, insurer, amount_tiyn: int, ref) -> None:
+    transfer_post(key=key, lines=[(clearing_account(provider), -amount_tiyn), (premium_account(insurer), amount_tiyn)],
+                  reason="policy.premium", ref=ref)
+
+
+def post_to_refunds(*, key: str, insurer, amount_tiyn: int, ref) -> None:
+    transfer_post(key=key, lines=[(premium_account(insurer), -amount_tiyn), (refunds_account(), amount_tiyn)],
+                  reason="policy.refund_owed", ref=ref)
+
+
+def post_late_payment_to_refunds(*, key: str, provider: str, amount_tiyn: int, ref) -> None:
+    """A payment that arrived after its policy was cancelled: it is owed back in full."""
+    transfer_post(key=key, lines=[(clearing_account(provider), -amount_tiyn), (refunds_account(), amount_tiyn)],
+                  reason="policy.late_payment_refund", ref=ref)
+
+
+def policy_fund_subsidy(*, policy) -> int:
+    """INTERIM (until the monthly subsidy run replaces it): at activation the fund pays the policy's whole
+    subsidy for the term: budget:republican → fund:clearing → the insurer's premium account. Returns the
+    amount; posts nothing when there is no subsidy. Idempotent by policy id."""
+    amount = policy.subsidy_tiyn
+    if amount <= 0:
+        return 0
+    transfer_post(key=f"policy-subsidy-in-{policy.pk}",
+                  lines=[(budget_account(), -amount), (fund_clearing_account(), amount)],
+                  reason="subsidy.fund", ref=policy)
+    transfer_post(key=f"policy-subsidy-{policy.pk}",
+                  lines=[(fund_clearing_account(), -amount), (premium_account(policy.insurer), amount)],
+                  reason="subsidy.policy", ref=policy)
+    return amount
+
+
+def post_subsidy_return(*, key: str, insurer, amount_tiyn: int, ref) -> None:
+    """The unearned subsidy of a cancelled policy goes back to the fund."""
+    transfer_post(key=key, lines=[(premium_account(insurer), -amount_tiyn), (fund_clearing_account(), amount_tiyn)],
+                  reason="subsidy.return", ref=ref)

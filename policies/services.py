@@ -1,0 +1,417 @@
+"""The policy lifecycle: apply → (approve | reject) → issue → pay → active ⇄ suspended → expired | cancelled,
+top-ups, switching insurer. Money through policies.money (the ledger); the instrument through
+policies.instruments. Locks through policies.locks, in its order.
+"""
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from insurers.pricing import PricingTableMissing, age_on, quote
+from insurers.selectors import offer_for
+from qalqan.api.errors import Conflict, NotFound, Unprocessable
+from qalqan.core.money import prorate
+from qalqan.notify.services import notify_send
+from qalqan.payments.models import Payment
+from qalqan.payments.services import payment_create
+
+from . import locks, money
+from . import eligibility
+from .instruments import instrument_issue, instrument_record, instrument_transfer_custody
+from .models import Application, InstrumentEvent, Policy, PolicyBenefit, TopUp
+
+logger = logging.getLogger(__name__)
+
+PAYMENT_DAYS = 14  # days a citizen has to pay after issue before the policy is cancelled
+MAX_START_AHEAD_DAYS = 90  # how far ahead a policy may start
+TOPUP_SUBJECT, POLICY_SUBJECT = "topup", "policy"
+
+
+def term_end(start: date) -> date:
+    """One year: the same day next year (28 Feb → 28 Feb; 29 Feb → 1 Mar)."""
+    try:
+        return start.replace(year=start.year + 1)
+    except ValueError:
+        return date(start.year + 1, 3, 1)
+
+
+# --- applications ------------------------------------------------------------------------------------
+
+@transaction.atomic
+def application_submit(*, person_id: int, product_code: str, insurer_code: str | None = None,
+                       start_date: date | None = None, today: date | None = None, by: str = "system") -> Application:
+    """Create and submit an application, check it, and approve (issuing the policy) or reject it with reasons.
+
+    Checks: the person is in the registry; no live policy of the same kind overlaps the term; the product is
+    sold in the person's region; the person's age is within the product's limits (a basic product has none:
+    guaranteed issue). Unknown product or a start date in the past → 422 (nothing stored).
+    """
+    today = today or timezone.localdate()
+    start = start_date or today
+    if start < today:
+        raise Unprocessable.for_field("start_date", "the start date cannot be in the past")
+    if start > today + timedelta(days=MAX_START_AHEAD_DAYS):
+        raise Unprocessable.for_field("start_date", f"a policy can start at most {MAX_START_AHEAD_DAYS} days ahead")
+    offer = offer_for(product_code=product_code, insurer_code=insurer_code, day=start)
+    if offer is None:
+        raise Unprocessable.for_field("product", "no such product on sale (name the insurer if several sell this code)")
+    person = locks.lock_person(person_id)
+    end = term_end(start)
+    insured = eligibility.insured_on(person, today)
+    try:
+        q = quote(offer.version, birth_date=person.birth_date, sex=person.sex, day=start, insured=insured)
+    except PricingTableMissing as exc:
+        raise Unprocessable.for_field("start_date", str(exc)) from None
+    application = Application.objects.create(
+        person=person, product=offer.product, version=offer.version, start_date=start, end_date=end,
+        insured=insured, price_tiyn=q.price_tiyn, subsidy_tiyn=q.subsidy_tiyn, premium_due_tiyn=q.due_tiyn)
+    application.submit(by=by)
+    application.save()
+    reasons = _application_problems(application, person)
+    now = timezone.now()
+    if reasons:
+        application.reject(at=now, reasons=reasons, by="system", reason="; ".join(r["code"] for r in reasons))
+        application.save()
+        return application
+    application.approve(at=now, by="system")
+    application.save()
+    policy_issue(application=application, today=today)
+    return application
+
+
+def _application_problems(application: Application, person) -> list[dict]:
+    reasons = []
+    version, product = application.version, application.product
+    if not person.region:
+        reasons.append({"code": "no_region", "message": "the registry has no region for this person"})
+    elif not version.serves_region(person.region):
+        reasons.append({"code": "region_not_served",
+                        "message": f"{product.insurer.name} does not sell {product.code} in {person.region}"})
+    age = age_on(person.birth_date, application.start_date)
+    if not product.is_basic and not version.admits_age(age):
+        reasons.append({"code": "age_limits", "message": f"the product is for ages {version.min_age or 0}–"
+                                                          f"{version.max_age if version.max_age is not None else '∞'}"})
+    overlapping = Policy.objects.filter(
+        holder=person, kind=product.kind, status__in=Policy.LIVE,
+        start_date__lt=application.end_date, end_date__gt=application.start_date)
+    if overlapping.exists():
+        reasons.append({"code": "overlapping_policy",
+                        "message": f"a live {product.kind} policy already covers part of this term "
+                                   f"({overlapping.first().number})"})
+    return reasons
+
+
+# --- issue and activation ----------------------------------------------------------------------------
+
+def policy_issue(*, application: Application, today: date) -> Policy:
+    """Issue the policy of an approved application (inside its transaction): the instrument, the policy, its
+    benefits; then awaiting_payment with a payment to make, or active at once when nothing is due."""
+    version, insurer = application.version, application.product.insurer
+    instrument = instrument_issue(
+        holder=application.person, custodian=insurer,
+        face_value_tiyn=application.subsidy_tiyn + application.premium_due_tiyn,
+        valid_from=application.start_date, valid_to=application.end_date, ref=application)
+    policy = Policy.objects.create(
+        number=instrument.number, instrument=instrument, application=application, holder=application.person,
+        insurer=insurer, version=version, kind=application.product.kind, start_date=application.start_date,
+        end_date=application.end_date, price_tiyn=application.price_tiyn, subsidy_tiyn=application.subsidy_tiyn,
+        premium_tiyn=application.premium_due_tiyn)
+    PolicyBenefit.objects.bulk_create(
+        PolicyBenefit(policy=policy, benefit=b.benefit, limit_tiyn=b.limit_tiyn,
+                      waiting_until=application.start_date + timedelta(days=b.waiting_days) if b.waiting_days else None)
+        for b in version.benefits.all())
+    if policy.premium_tiyn > 0:
+        policy.await_payment(deadline=today + timedelta(days=PAYMENT_DAYS), by="system")
+        policy.save()
+        payment_create(person=policy.holder, subject=POLICY_SUBJECT, subject_id=policy.pk,
+                       amount_tiyn=policy.premium_tiyn)
+        notify_send(person_id=policy.holder_id, kind="policy_issued",
+                    context={"number": policy.number, "due": _tenge(policy.premium_tiyn)})
+    else:
+        _activate(policy)
+    return policy
+
+
+def _activate(policy: Policy) -> None:
+    """Make a locked policy active: the fund's subsidy is posted and the instrument funded."""
+    policy.activate(at=timezone.now(), by="system")
+    policy.save()
+    subsidy = money.policy_fund_subsidy(policy=policy)
+    if subsidy:
+        policy.subsidy_posted = True
+        policy.save(update_fields=["subsidy_posted"])
+        instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.FUNDED, amount_tiyn=subsidy,
+                          data={"source": "fund", "policy": policy.pk})
+    notify_send(person_id=policy.holder_id, kind="policy_paid",
+                context={"number": policy.number, "valid_until": (policy.end_date - timedelta(days=1)).isoformat()})
+
+
+def policy_paid(*, payment: Payment) -> str:
+    """The policy's premium payment succeeded (called inside the payment's transaction, payment locked)."""
+    policy = locks.lock_policy(payment.subject_id)
+    if policy.status != Policy.Status.AWAITING_PAYMENT:
+        money.post_late_payment_to_refunds(key=f"policy-late-payment-{payment.pk}", provider=payment.provider,
+                                           amount_tiyn=payment.amount_tiyn, ref=payment)
+        _refund_after_commit(payment.pk, payment.amount_tiyn)
+        logger.warning("payment %s arrived for policy %s in state %s: refunded", payment.pk, policy.pk, policy.status)
+        return "refunded_late"
+    money.post_citizen_payment(key=f"policy-premium-{policy.pk}", provider=payment.provider, insurer=policy.insurer,
+                               amount_tiyn=payment.amount_tiyn, ref=policy)
+    instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.FUNDED,
+                      amount_tiyn=payment.amount_tiyn, data={"source": payment.provider, "payment": payment.pk})
+    _activate(policy)
+    return "activated"
+
+
+def _refund_after_commit(payment_id: int, amount_tiyn: int) -> None:
+    from .tasks import payment_refund_task
+
+    transaction.on_commit(lambda: payment_refund_task.delay(payment_id, amount_tiyn))
+
+
+def _tenge(tiyn: int) -> str:
+    from qalqan.core.money import format_tiyn
+
+    return format_tiyn(tiyn)
+
+
+# --- lifecycle after activation ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cancelled:
+    policy: Policy
+    refund_tiyn: int
+    subsidy_returned_tiyn: int
+
+
+@transaction.atomic
+def policy_cancel(*, policy_id: int, on: date | None = None, by: str = "system", reason: str = "") -> Cancelled:
+    """Cancel a live policy. What the citizen paid (premium and top-ups) is refunded pro rata to the days
+    left; the unearned subsidy goes back to the fund. An unpaid policy is simply cancelled."""
+    on = on or timezone.localdate()
+    payment = locks.lock_payment_of(POLICY_SUBJECT, policy_id)
+    policy = locks.lock_policy(policy_id)
+    was = policy.status
+    policy.cancel(on=on, by=by, reason=reason)
+    policy.save()
+    refund = returned = 0
+    if was in (Policy.Status.ACTIVE, Policy.Status.SUSPENDED):
+        total = (policy.end_date - policy.start_date).days
+        left = min(max((policy.end_date - max(on, policy.start_date)).days, 0), total)
+        if payment is not None and payment.status == Payment.Status.SUCCEEDED:
+            part = prorate(payment.amount_tiyn, left, total)
+            refund += _owe_refund(policy, payment, part, key=f"policy-cancel-refund-{policy.pk}")
+        for topup in policy.topups.select_for_update().filter(status=TopUp.Status.APPLIED):
+            topup_payment = Payment.objects.filter(subject=TOPUP_SUBJECT, subject_id=topup.pk,
+                                                   status=Payment.Status.SUCCEEDED).first()
+            if topup_payment is not None:
+                part = prorate(topup_payment.amount_tiyn, left, total)
+                refund += _owe_refund(policy, topup_payment, part, key=f"topup-cancel-refund-{topup.pk}")
+        if policy.subsidy_posted:
+            returned = prorate(policy.subsidy_tiyn, left, total)
+            if returned:
+                money.post_subsidy_return(key=f"policy-cancel-subsidy-{policy.pk}", insurer=policy.insurer,
+                                          amount_tiyn=returned, ref=policy)
+    for topup in policy.topups.select_for_update().filter(status=TopUp.Status.REQUESTED):
+        topup.cancel(by=by, reason="policy cancelled")
+        topup.save()
+    instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.CANCELLED,
+                      amount_tiyn=refund + returned, data={"on": on.isoformat(), "refund_tiyn": refund,
+                                                           "subsidy_returned_tiyn": returned, "reason": reason})
+    notify_send(person_id=policy.holder_id, kind="policy_cancelled",
+                context={"number": policy.number, "refund": _tenge(refund)})
+    return Cancelled(policy=policy, refund_tiyn=refund, subsidy_returned_tiyn=returned)
+
+
+def _owe_refund(policy: Policy, payment: Payment, amount: int, *, key: str) -> int:
+    if amount <= 0:
+        return 0
+    money.post_to_refunds(key=key, insurer=policy.insurer, amount_tiyn=amount, ref=policy)
+    _refund_after_commit(payment.pk, amount)
+    return amount
+
+
+@transaction.atomic
+def policy_expire(*, policy_id: int, today: date) -> bool:
+    policy = locks.lock_policy(policy_id)
+    if policy.status not in (Policy.Status.ACTIVE, Policy.Status.SUSPENDED) or policy.end_date > today:
+        return False
+    policy.expire(on=policy.end_date, by="system", reason="term ended")
+    policy.save()
+    instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.EXPIRED,
+                      data={"on": policy.end_date.isoformat()})
+    return True
+
+
+@transaction.atomic
+def policy_cancel_unpaid(*, policy_id: int, today: date) -> bool:
+    payment = locks.lock_payment_of(POLICY_SUBJECT, policy_id)
+    policy = locks.lock_policy(policy_id)
+    if policy.status != Policy.Status.AWAITING_PAYMENT or policy.payment_deadline >= today:
+        return False
+    if payment is not None and payment.status == Payment.Status.SUCCEEDED:
+        return False
+    policy_cancel(policy_id=policy.pk, on=today, by="system", reason="unpaid past the deadline")
+    return True
+
+
+@transaction.atomic
+def policy_sync_status(*, policy_id: int, today: date) -> str:
+    """A subsidised policy follows its holder's insurance status: lost → suspended, back → active."""
+    policy = locks.lock_policy(policy_id)
+    if policy.subsidy_tiyn <= 0:
+        return "unchanged"
+    insured = eligibility.insured_on(policy.holder, today)
+    if policy.status == Policy.Status.ACTIVE and not insured:
+        policy.suspend(by="system", reason="insurance status lost")
+        policy.save()
+        instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.SUSPENDED,
+                          data={"on": today.isoformat()})
+        notify_send(person_id=policy.holder_id, kind="policy_suspended", context={"number": policy.number})
+        return "suspended"
+    if policy.status == Policy.Status.SUSPENDED and insured:
+        policy.resume(by="system", reason="insurance status back")
+        policy.save()
+        instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.REINSTATED,
+                          data={"on": today.isoformat()})
+        notify_send(person_id=policy.holder_id, kind="policy_resumed", context={"number": policy.number})
+        return "resumed"
+    return "unchanged"
+
+
+def policies_daily(*, today: date | None = None) -> dict:
+    """The beat task's work (idempotent): cancel the unpaid, expire the ended, follow insurance status,
+    warn of expiry 30 days ahead."""
+    today = today or timezone.localdate()
+    counts = {"cancelled": 0, "expired": 0, "suspended": 0, "resumed": 0, "expiring_notices": 0}
+    unpaid = Policy.objects.filter(status=Policy.Status.AWAITING_PAYMENT, payment_deadline__lt=today)
+    for pk in unpaid.values_list("pk", flat=True):
+        counts["cancelled"] += policy_cancel_unpaid(policy_id=pk, today=today)
+    ended = Policy.objects.filter(status__in=[Policy.Status.ACTIVE, Policy.Status.SUSPENDED], end_date__lte=today)
+    for pk in ended.values_list("pk", flat=True):
+        counts["expired"] += policy_expire(policy_id=pk, today=today)
+    subsidised = Policy.objects.filter(status__in=[Policy.Status.ACTIVE, Policy.Status.SUSPENDED], subsidy_tiyn__gt=0)
+    for pk in subsidised.values_list("pk", flat=True):
+        outcome = policy_sync_status(policy_id=pk, today=today)
+        if outcome in counts:
+            counts[outcome] += 1
+    counts["expiring_notices"] = policies_warn_expiring(today=today)
+    return counts
+
+
+@transaction.atomic
+def policies_warn_expiring(*, today: date) -> int:
+    """Tell holders whose policy ends in 30 days (once per policy)."""
+    from qalqan.notify.models import Notification
+
+    sent = 0
+    expiring = Policy.objects.filter(status=Policy.Status.ACTIVE, end_date=today + timedelta(days=31))
+    for policy in expiring:
+        if Notification.objects.filter(person_id=policy.holder_id, kind="policy_expiring",
+                                       context__number=policy.number).exists():
+            continue
+        notify_send(person_id=policy.holder_id, kind="policy_expiring",
+                    context={"number": policy.number, "valid_until": (policy.end_date - timedelta(days=1)).isoformat()})
+        sent += 1
+    return sent
+
+
+# --- top-ups -----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def topup_request(*, policy_id: int, amount_tiyn: int, by: str = "system") -> TopUp:
+    """Ask to raise a live policy's limits by paying `amount_tiyn` more (× the product's multiplier)."""
+    if amount_tiyn <= 0:
+        raise Unprocessable.for_field("amount_tiyn", "a top-up is a positive amount of tiyn")
+    policy = locks.lock_policy(policy_id)
+    if policy.status not in (Policy.Status.ACTIVE, Policy.Status.SUSPENDED, Policy.Status.AWAITING_PAYMENT):
+        raise Conflict(f"a {policy.status} policy cannot be topped up", state=policy.status)
+    multiplier = policy.version.topup_limit_per_tiyn
+    raise_tiyn = int(amount_tiyn * multiplier)
+    topup = TopUp.objects.create(policy=policy, amount_tiyn=amount_tiyn, limit_raise_tiyn=raise_tiyn)
+    payment_create(person=policy.holder, subject=TOPUP_SUBJECT, subject_id=topup.pk, amount_tiyn=amount_tiyn)
+    return topup
+
+
+def topup_paid(*, payment: Payment) -> str:
+    """A top-up's payment succeeded (inside the payment's transaction): money to the insurer, limits up."""
+    topup = TopUp.objects.get(pk=payment.subject_id)
+    policy = locks.lock_policy(topup.policy_id)
+    topup = locks.lock_topup(topup.pk)
+    if topup.status != TopUp.Status.REQUESTED or policy.status not in (Policy.Status.ACTIVE, Policy.Status.SUSPENDED,
+                                                                        Policy.Status.AWAITING_PAYMENT):
+        money.post_late_payment_to_refunds(key=f"topup-late-payment-{payment.pk}", provider=payment.provider,
+                                           amount_tiyn=payment.amount_tiyn, ref=payment)
+        _refund_after_commit(payment.pk, payment.amount_tiyn)
+        return "refunded_late"
+    topup.pay(by=payment.provider)
+    topup.save()
+    money.post_citizen_payment(key=f"topup-premium-{topup.pk}", provider=payment.provider, insurer=policy.insurer,
+                               amount_tiyn=payment.amount_tiyn, ref=topup)
+    _raise_limits(policy, topup.limit_raise_tiyn)
+    policy.topups_tiyn += topup.amount_tiyn
+    policy.save(update_fields=["topups_tiyn", "updated_at"])
+    instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.FUNDED,
+                      amount_tiyn=topup.amount_tiyn, face_value_tiyn=policy.face_value_tiyn,
+                      data={"source": payment.provider, "topup": topup.pk, "limit_raise_tiyn": topup.limit_raise_tiyn})
+    topup.apply(at=timezone.now(), by="system")
+    topup.save()
+    notify_send(person_id=policy.holder_id, kind="topup_applied", context={"number": policy.number})
+    return "applied"
+
+
+def _raise_limits(policy: Policy, raise_tiyn: int) -> None:
+    """Spread the raise over the policy's benefits in proportion to their limits (equally if all are zero);
+    rounding leftovers go to the first benefit, so the parts sum to the raise exactly."""
+    benefits = list(policy.benefits.select_for_update().order_by("benefit"))
+    if not benefits or raise_tiyn <= 0:
+        return
+    total = sum(b.limit_tiyn for b in benefits)
+    parts = [prorate(raise_tiyn, b.limit_tiyn, total) if total else raise_tiyn // len(benefits) for b in benefits]
+    parts[0] += raise_tiyn - sum(parts)
+    for benefit, part in zip(benefits, parts):
+        benefit.limit_tiyn += part
+    PolicyBenefit.objects.bulk_update(benefits, ["limit_tiyn"])
+
+
+# --- switching insurer -------------------------------------------------------------------------------
+
+@transaction.atomic
+def policy_switch_insurer(*, policy_id: int, insurer_code: str, product_code: str, on: date | None = None,
+                          by: str = "system") -> Policy:
+    """Move an active policy to another insurer's product of the same kind: the instrument changes custodian
+    with its unearned value (a ledger transfer), this policy becomes `transferred` and a new policy with the
+    same number continues at the new insurer until the same end date, with the new product's benefits
+    (what was used so far stays used)."""
+    on = on or timezone.localdate()
+    policy = locks.lock_policy(policy_id)
+    offer = offer_for(product_code=product_code, insurer_code=insurer_code, day=on)
+    if offer is None:
+        raise Unprocessable.for_field("product", "no such product on sale")
+    if offer.product.kind != policy.kind:
+        raise Unprocessable.for_field("product", f"switch to a {policy.kind} product")
+    if offer.product.insurer_id == policy.insurer_id:
+        raise Unprocessable.for_field("insurer", "the policy is already with this insurer")
+    if policy.status != Policy.Status.ACTIVE:
+        raise Conflict(f"a {policy.status} policy cannot switch insurer", state=policy.status)
+    if policy.holder.region and not offer.version.serves_region(policy.holder.region):
+        raise Unprocessable.for_field("insurer", "this insurer does not sell the product in your region")
+    instrument_transfer_custody(instrument_id=policy.instrument_id, to_custodian=offer.product.insurer, on_date=on,
+                                key=f"policy-switch-{policy.pk}")
+    used = {b.benefit: b.used_tiyn for b in policy.benefits.all()}
+    policy.transfer(on=on, by=by, reason=f"switched to {offer.product.insurer.code}")
+    policy.save()
+    successor = Policy.objects.create(
+        number=policy.number, instrument_id=policy.instrument_id, previous=policy, holder=policy.holder,
+        insurer=offer.product.insurer, version=offer.version, kind=policy.kind, start_date=max(on, policy.start_date),
+        end_date=policy.end_date, price_tiyn=policy.price_tiyn, subsidy_tiyn=policy.subsidy_tiyn,
+        premium_tiyn=policy.premium_tiyn, topups_tiyn=policy.topups_tiyn, subsidy_posted=policy.subsidy_posted,
+        status=Policy.Status.ACTIVE, activated_at=timezone.now())
+    PolicyBenefit.objects.bulk_create(
+        PolicyBenefit(policy=successor, benefit=b.benefit, limit_tiyn=b.limit_tiyn,
+                      used_tiyn=min(used.get(b.benefit, 0), b.limit_tiyn))
+        for b in offer.version.benefits.all())
+    return successor
+
