@@ -98,7 +98,11 @@ def test_marketplace_lists_active_products_of_all_insurers(insurer, other_insure
     assert len(marketplace_products(region="astana")) == 1
 
 
-def test_marketplace_with_citizen_token_shows_price_after_subsidy(insurer, citizen, make_citizen, pricing_tables):
+def test_marketplace_with_citizen_token_shows_price_after_subsidy(insurer, make_citizen, pricing_tables):
+    from qalqan.people.status import status_recompute
+
+    citizen = make_citizen(categories=["disabled"])  # privileged: the state pays, so insured
+    status_recompute(person_ids=[citizen.person.pk])
     insurer.api.post("/insurer/products", DMS)
     insurer.api.post("/insurer/products", BASIC)
     person = citizen.person
