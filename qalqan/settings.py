@@ -162,6 +162,10 @@ from celery.schedules import crontab  # noqa: E402
 # Monthly on the 1st: end passed insurance statuses, then recompute every person's status chunk by chunk.
 CELERY_BEAT_SCHEDULE["people-status-sweep"] = {"task": "people.status_sweep",
                                                "schedule": crontab(minute=0, hour=1, day_of_month=1)}
+# Daily: cancel unpaid policies past their deadline, expire ended ones, follow insurance status, warn of expiry.
+CELERY_BEAT_SCHEDULE["policies-daily"] = {"task": "policies.daily", "schedule": crontab(minute=30, hour=0)}
+# Every minute: re-send notifications still pending or failed.
+CELERY_BEAT_SCHEDULE["notify-relay"] = {"task": "notify.relay", "schedule": 60.0}
 
 # API
 API_RATE_PUBLIC = env.str("API_RATE_PUBLIC", default="600/m")  # per client address, public look-ups
