@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "insurers",
     "qalqan.ledger",
     "policies",
+    "claims",
+    "qalqan.feed",
     "qalqan.demo",
     "qalqan.site",
     # Wagtail
@@ -166,6 +168,10 @@ CELERY_BEAT_SCHEDULE["people-status-sweep"] = {"task": "people.status_sweep",
 CELERY_BEAT_SCHEDULE["policies-daily"] = {"task": "policies.daily", "schedule": crontab(minute=30, hour=0)}
 # Every minute: re-send notifications still pending or failed.
 CELERY_BEAT_SCHEDULE["notify-relay"] = {"task": "notify.relay", "schedule": 60.0}
+# Claims: events the patient did not answer by the deadline count as confirmed (hourly; idempotent).
+CELERY_BEAT_SCHEDULE["claims-confirm-silent"] = {"task": "claims.confirm_silent", "schedule": 3600.0}
+CLAIMS_FILING_WINDOW_DAYS = env.int("CLAIMS_FILING_WINDOW_DAYS", default=90)  # oldest service date accepted
+CLAIMS_PATIENT_DEADLINE_DAYS = env.int("CLAIMS_PATIENT_DEADLINE_DAYS", default=10)  # then silence = confirmed
 
 # API
 API_RATE_PUBLIC = env.str("API_RATE_PUBLIC", default="600/m")  # per client address, public look-ups

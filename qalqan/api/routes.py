@@ -6,6 +6,8 @@ from qalqan.payments.api import router as payments_router
 from qalqan.ledger.api import router as ledger_router
 from policies.instruments_api import router as instruments_router
 from policies.api import router as policies_router
+from claims.api import router as claims_router
+from qalqan.fund.subsidy.api import router as subsidy_router
 
 from .main import api
 
@@ -16,3 +18,5 @@ api.add_router("", payments_router)
 api.add_router("", ledger_router)
 api.add_router("", instruments_router)
 api.add_router("", policies_router)
+api.add_router("", claims_router)
+api.add_router("", subsidy_router)
