@@ -73,7 +73,8 @@ class Transfer(models.Model):
 
     key = models.CharField(max_length=200, unique=True, help_text="idempotency key")
     reason = models.CharField(max_length=64, help_text="a reason code, e.g. subsidy.disburse")
-    ref_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    ref_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT,
+                                 db_index=False)  # (ref_type, ref_id) below serves it
     ref_id = models.BigIntegerField(null=True, blank=True)
     ref = GenericForeignKey("ref_type", "ref_id")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -81,7 +82,7 @@ class Transfer(models.Model):
     reverses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals")
 
     class Meta:
-        indexes = [models.Index(fields=["ref_type", "ref_id"]), models.Index(fields=["posted_on"])]
+        indexes = [models.Index(fields=["ref_type", "ref_id"])]
         triggers = [
             append_only(),
             pgtrigger.Trigger(
@@ -102,7 +103,8 @@ class Posting(models.Model):
     """One line of a transfer: a signed amount on one account (positive = into its balance)."""
 
     transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="postings")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings",
+                                db_index=False)  # (account, posted_on, id) below serves it
     amount_tiyn = models.BigIntegerField()
     posted_on = models.DateField()
 

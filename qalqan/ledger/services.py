@@ -11,17 +11,17 @@
 Sign convention: a positive amount is money INTO the account's balance, a negative one money OUT of it;
 an account's balance_tiyn is the sum of its postings.
 
-transfer_post keeps the number of round trips small (it is the hot path): one SELECT … FOR UPDATE that
-resolves and locks every account in id order (so concurrent transfers never deadlock), one INSERT of the
-transfer that doubles as the idempotency check (ON CONFLICT (key) DO NOTHING), one INSERT of the postings,
-one UPDATE of the cached balances (balance_tiyn = balance_tiyn + delta). The database re-checks at commit
-that the transfer balances, and refuses postings into a locked or closed period.
+transfer_post is the hot path: one call of the SQL function ledger_post() (migration 0002) that inserts the
+transfer (its unique key is the idempotency check: ON CONFLICT (key) DO NOTHING), inserts the postings, locks
+the accounts in id order (so concurrent transfers never deadlock), refuses a balance that may not go negative
+and adds the deltas to the cached balances (balance_tiyn = balance_tiyn + delta). The database re-checks at
+commit that the transfer balances, and refuses postings into a locked or closed period.
 """
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from qalqan.orgs.models import Organisation
@@ -95,17 +95,60 @@ def transfer_post(*, key: str, lines: list[Line], reason: str, ref=None, posted_
     The same key with the same lines returns the first transfer and posts nothing; with other lines it raises
     IdempotencyConflict. A line that would take a may-not-go-negative account below zero raises
     InsufficientFunds and nothing is posted. A date in a locked or closed period raises PeriodNotOpen.
+    Outside any transaction the transfer is one statement, hence its own durable transaction (one round trip).
     """
     _check_transfer(key=key, lines=lines, reason=reason)
     posted_on = posted_on or timezone.localdate()
+    now = timezone.now()
+    params = [
+        key, reason,
+        ContentType.objects.get_for_model(ref).pk if ref is not None else None,
+        ref.pk if ref is not None else None,
+        now, posted_on,
+        reverses.pk if isinstance(reverses, Transfer) else reverses,
+        [a.pk if isinstance(a, Account) else None for a, _ in lines],
+        [a if isinstance(a, str) else None for a, _ in lines],
+        [amount for _, amount in lines],
+    ]
     try:
-        with transaction.atomic():
-            return _post(key=key, lines=lines, reason=reason, ref=ref, posted_on=posted_on, reverses=reverses)
-    except IntegrityError as exc:
-        message = str(exc)
-        if "accounting period" in message:
-            raise PeriodNotOpen(f"the accounting period of {posted_on} is not open") from exc
-        raise
+        if connection.in_atomic_block or not connection.get_autocommit():
+            with transaction.atomic():  # a savepoint: a refusal leaves the caller's transaction usable
+                transfer_id, replayed = _call_ledger_post(params)
+        else:
+            transfer_id, replayed = _call_ledger_post(params)
+    except DatabaseError as exc:
+        raise _ledger_error(exc, posted_on) from exc
+    if replayed:
+        return Transfer.objects.get(pk=transfer_id)
+    transfer = Transfer(id=transfer_id, key=key, reason=reason, ref_type_id=params[2], ref_id=params[3],
+                        created_at=now, posted_on=posted_on, reverses_id=params[6])
+    transfer._state.adding = False
+    transfer._state.db = connection.alias
+    return transfer
+
+
+def _call_ledger_post(params: list) -> tuple[int, bool]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT o_transfer_id, o_replayed FROM ledger_post(%s, %s, %s, %s, %s, %s, %s, "
+                       "%s::bigint[], %s::text[], %s::bigint[])", params)
+        return cursor.fetchone()
+
+
+def _ledger_error(exc: DatabaseError, posted_on: date) -> Exception:
+    cause = exc.__cause__
+    sqlstate = getattr(cause, "sqlstate", None)
+    diag = getattr(cause, "diag", None)
+    message = getattr(diag, "message_primary", None) or str(exc)
+    if sqlstate == "QL001":
+        return UnknownAccount(message)
+    if sqlstate == "QL002":
+        code, balance, delta = diag.message_detail.rsplit("|", 2)
+        return InsufficientFunds(code, int(balance), int(delta))
+    if sqlstate == "QL003":
+        return IdempotencyConflict(message)
+    if "accounting period" in message:
+        return PeriodNotOpen(f"the accounting period of {posted_on} is not open")
+    return exc
 
 
 def _check_transfer(*, key: str, lines: list[Line], reason: str) -> None:
@@ -125,72 +168,6 @@ def _check_transfer(*, key: str, lines: list[Line], reason: str) -> None:
     total = sum(amount for _, amount in lines)
     if total != 0:
         raise InvalidTransfer(f"the lines sum to {total} tiyn, not zero")
-
-
-def _post(*, key, lines, reason, ref, posted_on, reverses) -> Transfer:
-    ids = sorted({a.pk for a, _ in lines if isinstance(a, Account)})
-    codes = sorted({a for a, _ in lines if isinstance(a, str)})
-    now = timezone.now()
-    ref_type_id = ContentType.objects.get_for_model(ref).pk if ref is not None else None
-    ref_id = ref.pk if ref is not None else None
-    reverses_id = reverses.pk if isinstance(reverses, Transfer) else reverses
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, code, balance_tiyn, may_go_negative FROM ledger_account "
-            "WHERE id = ANY(%s) OR code = ANY(%s) ORDER BY id FOR UPDATE",
-            [ids, codes],
-        )
-        found = cursor.fetchall()
-        by_id = {row[0]: row for row in found}
-        id_of_code = {row[1]: row[0] for row in found}
-        missing = [c for c in codes if c not in id_of_code] + [str(i) for i in ids if i not in by_id]
-        if missing:
-            raise UnknownAccount(f"no such account: {', '.join(missing)}")
-        resolved = [(id_of_code[a] if isinstance(a, str) else a.pk, amount) for a, amount in lines]
-
-        cursor.execute(
-            "INSERT INTO ledger_transfer (key, reason, ref_type_id, ref_id, created_at, posted_on, reverses_id) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING id",
-            [key, reason, ref_type_id, ref_id, now, posted_on, reverses_id],
-        )
-        row = cursor.fetchone()
-        if row is None:
-            return _replay(key, resolved)
-        transfer_id = row[0]
-
-        deltas: dict[int, int] = defaultdict(int)
-        for account_id, amount in resolved:
-            deltas[account_id] += amount
-        for account_id, delta in deltas.items():
-            _, code, balance, may_go_negative = by_id[account_id]
-            if not may_go_negative and balance + delta < 0:
-                raise InsufficientFunds(code, balance, delta)
-
-        cursor.execute(
-            "INSERT INTO ledger_posting (transfer_id, account_id, amount_tiyn, posted_on) "
-            "SELECT %s, a, m, %s FROM unnest(%s::bigint[], %s::bigint[]) AS l(a, m)",
-            [transfer_id, posted_on, [a for a, _ in resolved], [m for _, m in resolved]],
-        )
-        changed = sorted((a, d) for a, d in deltas.items() if d)
-        if changed:
-            cursor.execute(
-                "UPDATE ledger_account AS a SET balance_tiyn = a.balance_tiyn + d.delta "
-                "FROM unnest(%s::bigint[], %s::bigint[]) AS d(id, delta) WHERE a.id = d.id",
-                [[a for a, _ in changed], [d for _, d in changed]],
-            )
-    transfer = Transfer(id=transfer_id, key=key, reason=reason, ref_type_id=ref_type_id, ref_id=ref_id,
-                        created_at=now, posted_on=posted_on, reverses_id=reverses_id)
-    transfer._state.adding = False
-    transfer._state.db = "default"
-    return transfer
-
-
-def _replay(key: str, resolved: list[tuple[int, int]]) -> Transfer:
-    transfer = Transfer.objects.get(key=key)
-    posted = Counter(transfer.postings.values_list("account_id", "amount_tiyn"))
-    if posted != Counter(resolved):
-        raise IdempotencyConflict(f"key {key!r} was already used for transfer {transfer.pk} with other lines")
-    return transfer
 
 
 @transaction.atomic

@@ -1,0 +1,128 @@
+"""Ledger throughput: transfers/s with 1, 8 and 32 concurrent clients, each transfer its own durable commit.
+
+Two shapes: independent accounts (each client moves money between its own pair) and one hot account (every
+client pays into the same account, so they all queue on its row lock). Each client is a thread with its own
+database connection calling qalqan.ledger.services.transfer_post.
+Targets on a 2-core machine: ≥ 2 000 transfers/s on independent accounts, ≥ 500/s on one hot account.
+Size: BENCH_LEDGER_SECONDS per case (default 3). Scratch accounts and transfers are prefixed `bench-` and are
+removed afterwards (the only place the append-only triggers are bypassed, for scratch rows only).
+Runs against DATABASE_URL (migrated first when run on its own: `python -m bench.bench_ledger`).
+"""
+import os
+import statistics
+import threading
+import time
+import uuid
+
+CLIENTS = (1, 8, 32)
+
+
+def _setup(run: str, clients: int):
+    from qalqan.ledger.services import account_ensure
+
+    sources = [account_ensure(code=f"bench-{run}:src:{i}", kind="budget_source", may_go_negative=True)
+               for i in range(clients)]
+    sinks = [account_ensure(code=f"bench-{run}:dst:{i}", kind="insurer_premium") for i in range(clients)]
+    hot = account_ensure(code=f"bench-{run}:hot", kind="insurer_premium")
+    return sources, sinks, hot
+
+
+def _run_case(*, run: str, shape: str, clients: int, seconds: float, sources, sinks, hot) -> dict:
+    from django.db import connection
+
+    from qalqan.ledger.services import transfer_post
+
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(clients + 1)
+    stop = threading.Event()
+
+    def client(index: int) -> None:
+        source = sources[index]
+        target = hot if shape == "hot" else sinks[index]
+        mine = latencies[index]
+        try:
+            connection.ensure_connection()
+            barrier.wait()
+            n = 0
+            while not stop.is_set():
+                n += 1
+                started = time.perf_counter()
+                transfer_post(key=f"bench-{run}-{shape}-{clients}-{index}-{n}", reason="bench",
+                              lines=[(source, -100), (target, 100)])
+                mine.append(time.perf_counter() - started)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+            stop.set()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    started = time.perf_counter()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    all_latencies = sorted(x for per_client in latencies for x in per_client)
+    count = len(all_latencies)
+    return {
+        "shape": shape, "clients": clients, "transfers": count, "per_s": count / elapsed,
+        "p50_ms": 1000 * statistics.median(all_latencies) if count else 0.0,
+        "p99_ms": 1000 * all_latencies[min(count - 1, int(count * 0.99))] if count else 0.0,
+    }
+
+
+def _cleanup(run: str) -> None:
+    """Remove this run's scratch rows (bench- prefix only), bypassing the append-only triggers for them."""
+    import pgtrigger
+    from django.db import connection, transaction
+
+    with transaction.atomic(), pgtrigger.ignore("ledger.Posting:append_only", "ledger.Transfer:append_only"):
+        with connection.cursor() as cursor:
+            pattern = f"bench-{run}%"
+            cursor.execute("DELETE FROM ledger_posting WHERE transfer_id IN "
+                           "(SELECT id FROM ledger_transfer WHERE key LIKE %s)", [pattern])
+            cursor.execute("DELETE FROM ledger_transfer WHERE key LIKE %s", [pattern])
+            cursor.execute("DELETE FROM ledger_account WHERE code LIKE %s", [pattern])
+
+
+def main() -> None:
+    from qalqan.ledger.services import ledger_problems
+
+    seconds = float(os.environ.get("BENCH_LEDGER_SECONDS", 3))
+    run = uuid.uuid4().hex[:8]
+    sources, sinks, hot = _setup(run, max(CLIENTS))
+    print(f"ledger: {seconds:g} s per case, 2-line transfers, one commit each (synchronous_commit as configured)")
+    print(f"{'shape':<12} {'clients':>7} {'transfers':>10} {'transfers/s':>12} {'p50 ms':>8} {'p99 ms':>8}")
+    results = []
+    try:
+        for shape in ("independent", "hot"):
+            for clients in CLIENTS:
+                result = _run_case(run=run, shape=shape, clients=clients, seconds=seconds, sources=sources,
+                                   sinks=sinks, hot=hot)
+                results.append(result)
+                print(f"{shape:<12} {clients:>7} {result['transfers']:>10} {result['per_s']:>12.0f} "
+                      f"{result['p50_ms']:>8.2f} {result['p99_ms']:>8.2f}", flush=True)
+        problems = [p for p in ledger_problems() if "bench-" in p or "trial balance" in p]
+        print("ledger_check after the run:", "ok" if not problems else problems[:3])
+    finally:
+        _cleanup(run)
+    best = {shape: max(r["per_s"] for r in results if r["shape"] == shape) for shape in ("independent", "hot")}
+    print(f"best: independent {best['independent']:.0f}/s (target ≥ 2000), hot {best['hot']:.0f}/s (target ≥ 500)")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qalqan.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    main()
