@@ -12,6 +12,7 @@ os.environ.setdefault("QALQAN_ENV", "development")
 
 BENCHES = [
     "registry",
+    "ledger",
 ]
 
 
