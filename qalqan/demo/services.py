@@ -66,6 +66,9 @@ def demo_load() -> DemoReport:
     report.sample_citizens = [p["iin"] for p in people[:3]]
     for iin in report.sample_citizens:
         report.tokens.append((f"citizen {iin}", _citizen_token(iin)))
+    from qalqan.ledger.demo import demo_load as ledger_demo_load
+
+    ledger_demo_load(report)  # the chart of accounts
     return report
 
 
