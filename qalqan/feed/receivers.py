@@ -1,0 +1,1 @@
+"""Connects the policy signals to the outbox."""

@@ -1,0 +1,1 @@
+"""The monthly subsidy run: dated source rules, the set-based calculation, approval, disbursement."""

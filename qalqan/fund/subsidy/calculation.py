@@ -1,0 +1,174 @@
+"""The subsidy of one month, computed set-based in SQL (no Python loop over policies).
+
+Inputs read once per run, in Python, from the dated tables (so a missing row is a clear error before any
+SQL runs): the basic tariff valid on the month's first day (monthly = annual / 12, rounded half up by
+qalqan.core.money.prorate), the age-sex coefficients (monthly tariff × coefficient per sex and age 0..120,
+rounded the same way) and the subsidy sources. The SQL then only looks numbers up in two small arrays.
+
+A policy is paid for the days of the month it was in force: from max(start_date, the 1st) to
+min(end_date, ended_on, the next 1st), if it was activated and is active now or ended after activation
+(expired, cancelled, transferred). Suspended policies (the holder lost the insured status) are not paid.
+Policies whose whole-term subsidy was already posted at activation (`subsidy_posted`) are skipped.
+The amount is monthly × days / days-in-month, rounded half up in integers.
+
+The paying source is the person's basis in the month: the lowest-priority SubsidySource among the payers
+of the benefit categories the person belongs to in that month (republican budget, МИО of the person's
+region), else the contributions source.
+"""
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date
+
+from insurers.models import AgeSexCoefficient
+from insurers.pricing import PricingTableMissing, basic_tariff_on
+from qalqan.core.money import prorate
+
+from .models import SubsidySource
+
+MAX_AGE = 120  # older people are priced as 120 (the coefficient bands are open at the top)
+COEFFICIENT_SCALE = 1000
+
+
+class SubsidyTableMissing(LookupError):
+    """A dated table has no row for the period; `row` names it for fund staff."""
+
+    def __init__(self, row: str):
+        self.row = row
+        super().__init__(row)
+
+
+def next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class PeriodInputs:
+    period: date
+    monthly_tariff_tiyn: int
+    monthly_m: list[int]  # index = age
+    monthly_f: list[int]
+    source_bases: list[str]  # category payers that have a source (e.g. republican_budget, mio)
+    source_priorities: list[int]
+    patterns_by_priority: dict[int, str]
+    default_priority: int
+
+    def params(self, prefix: str) -> dict:
+        return {
+            f"{prefix}ms": self.period, f"{prefix}ns": next_month(self.period),
+            f"{prefix}dim": monthrange(self.period.year, self.period.month)[1],
+            f"{prefix}m": self.monthly_m, f"{prefix}f": self.monthly_f,
+            f"{prefix}bases": self.source_bases, f"{prefix}bprio": self.source_priorities,
+            f"{prefix}sprio": list(self.patterns_by_priority), f"{prefix}spat": list(self.patterns_by_priority.values()),
+            f"{prefix}dprio": self.default_priority,
+        }
+
+
+def period_inputs(period: date) -> PeriodInputs:
+    """Read the dated tables for the month; raise SubsidyTableMissing naming the missing row."""
+    try:
+        tariff = basic_tariff_on(period)
+    except PricingTableMissing:
+        raise SubsidyTableMissing(f"insurers.BasicTariff: no basic tariff valid on {period.isoformat()}") from None
+    monthly = prorate(tariff.annual_tiyn, 1, 12)
+    rows = list(AgeSexCoefficient.objects.valid_on(period).order_by("valid_from"))
+    tables = {}
+    for sex in ("M", "F"):
+        by_age = []
+        for age in range(MAX_AGE + 1):
+            match = [r for r in rows if r.sex == sex and r.age_from <= age < r.age_to]
+            if not match:
+                raise SubsidyTableMissing(
+                    f"insurers.AgeSexCoefficient: no coefficient for sex {sex} aged {age} valid on {period.isoformat()}")
+            scaled = int(match[-1].coefficient * COEFFICIENT_SCALE)
+            by_age.append(prorate(monthly, scaled, COEFFICIENT_SCALE))
+        tables[sex] = by_age
+    sources = list(SubsidySource.objects.valid_on(period).order_by("priority"))
+    default = [s for s in sources if s.basis == SubsidySource.Basis.CONTRIBUTIONS]
+    if not default:
+        raise SubsidyTableMissing(
+            f"fund.SubsidySource: no source for basis contributions valid on {period.isoformat()}")
+    others = [s for s in sources if s.basis != SubsidySource.Basis.CONTRIBUTIONS]
+    return PeriodInputs(
+        period=period, monthly_tariff_tiyn=monthly, monthly_m=tables["M"], monthly_f=tables["F"],
+        source_bases=[s.basis for s in others], source_priorities=[s.priority for s in others],
+        patterns_by_priority={s.priority: s.account_pattern for s in sources},
+        default_priority=default[0].priority,
+    )
+
+
+def candidates_sql(p: str, where: str) -> str:
+    """A SELECT of (policy_id, person_id, insurer_id, instrument_id, source_code, days, amount_tiyn) for the
+    month whose parameters carry the prefix `p`; `where` restricts the policies (alias `pol`)."""
+    return f"""
+        SELECT pol.id AS policy_id, pol.holder_id AS person_id, pol.insurer_id, pol.instrument_id,
+               replace(src.pattern, '{{region}}', coalesce(nullif(h.region, ''), 'unknown')) AS source_code,
+               d.days,
+               (2 * k.monthly * d.days + %({p}dim)s) / (2 * %({p}dim)s) AS amount_tiyn
+          FROM policies_policy pol
+          JOIN people_person h ON h.id = pol.holder_id
+          CROSS JOIN LATERAL (
+                SELECT least(pol.end_date, %({p}ns)s::date, coalesce(pol.ended_on, %({p}ns)s::date))
+                       - greatest(pol.start_date, %({p}ms)s::date) AS days) d
+          CROSS JOIN LATERAL (
+                SELECT (CASE WHEN h.sex = 'F' THEN %({p}f)s::bigint[] ELSE %({p}m)s::bigint[] END)
+                       [least(greatest(date_part('year', age(%({p}ms)s::date, h.birth_date))::int, 0), {MAX_AGE}) + 1]
+                       AS monthly) k
+          LEFT JOIN LATERAL (
+                SELECT min(b.priority) AS priority
+                  FROM people_categorymembership m
+                  JOIN refdata_benefitcategory c
+                    ON c.code = m.category AND c.valid_from < %({p}ns)s::date
+                   AND (c.valid_to IS NULL OR c.valid_to > %({p}ms)s::date)
+                  JOIN unnest(%({p}bases)s::text[], %({p}bprio)s::int[]) AS b(basis, priority) ON b.basis = c.payer
+                 WHERE m.person_id = pol.holder_id AND m.valid_from < %({p}ns)s::date
+                   AND (m.valid_to IS NULL OR m.valid_to > %({p}ms)s::date)) basis ON true
+          JOIN unnest(%({p}sprio)s::int[], %({p}spat)s::text[]) AS src(priority, pattern)
+            ON src.priority = coalesce(basis.priority, %({p}dprio)s)
+         WHERE {where}
+           AND pol.subsidy_tiyn > 0 AND NOT pol.subsidy_posted AND pol.activated_at IS NOT NULL
+           AND (pol.status = 'active'
+                OR (pol.status IN ('expired', 'cancelled', 'transferred') AND pol.ended_on IS NOT NULL))
+           AND d.days > 0
+    """
+
+
+def insert_normal_lines_sql() -> str:
+    """Lines for the policies with ids in (%(lo)s, %(hi)s]; idempotent per (run, policy, kind)."""
+    return f"""
+        INSERT INTO fund_subsidyline (run_id, policy_id, person_id, insurer_id, instrument_id, kind, for_period,
+                                      source_code, days, amount_tiyn, funded_recorded)
+        SELECT %(run)s, c.policy_id, c.person_id, c.insurer_id, c.instrument_id, 'normal', %(cms)s::date,
+               c.source_code, c.days, c.amount_tiyn, false
+          FROM ({candidates_sql("c", "pol.id > %(lo)s AND pol.id <= %(hi)s")}) c
+         WHERE c.amount_tiyn > 0
+        ON CONFLICT (run_id, policy_id, kind) DO NOTHING
+    """
+
+
+def insert_adjustments_sql() -> str:
+    """Adjustment lines for the previous run's month: what it should have paid now minus what it paid, for the
+    policies changed since that run started calculating (status changes touch Policy.updated_at)."""
+    return f"""
+        WITH expected AS ({candidates_sql("a", "pol.updated_at >= %(since)s")}),
+             paid AS (
+                SELECT l.policy_id, l.person_id, l.insurer_id, l.instrument_id, l.source_code, l.amount_tiyn
+                  FROM fund_subsidyline l JOIN policies_policy pol ON pol.id = l.policy_id
+                 WHERE l.run_id = %(prev)s AND l.kind = 'normal' AND pol.updated_at >= %(since)s)
+        INSERT INTO fund_subsidyline (run_id, policy_id, person_id, insurer_id, instrument_id, kind, for_period,
+                                      source_code, days, amount_tiyn, funded_recorded)
+        SELECT %(run)s, coalesce(e.policy_id, p.policy_id), coalesce(e.person_id, p.person_id),
+               coalesce(e.insurer_id, p.insurer_id), coalesce(e.instrument_id, p.instrument_id), 'adjustment',
+               %(ams)s::date, coalesce(e.source_code, p.source_code), coalesce(e.days, 0),
+               coalesce(e.amount_tiyn, 0) - coalesce(p.amount_tiyn, 0), false
+          FROM expected e FULL OUTER JOIN paid p ON p.policy_id = e.policy_id
+         WHERE coalesce(e.amount_tiyn, 0) <> coalesce(p.amount_tiyn, 0)
+        ON CONFLICT (run_id, policy_id, kind) DO NOTHING
+    """
+
+
+TOTALS_SQL = """
+    INSERT INTO fund_subsidytotal (run_id, source_code, insurer_id, policies, amount_tiyn)
+    SELECT %(run)s, source_code, insurer_id, count(*) FILTER (WHERE kind = 'normal'), sum(amount_tiyn)
+      FROM fund_subsidyline WHERE run_id = %(run)s
+     GROUP BY source_code, insurer_id
+"""

@@ -1,0 +1,152 @@
+"""Subsidy sources (a dated table fund staff keep), runs (one per period) and their lines and totals.
+
+A line is one policy's subsidy for one month (kind `normal`) or a correction of the previous run's month
+(kind `adjustment`, signed). Lines are written set-based by SQL (qalqan/fund/subsidy/calculation.py), never
+edited after the run is paid; foreign keys on lines carry no database constraint so a national run
+(≈ 12 million rows) inserts without a per-row check (the run's INSERT … SELECT only ever reads real rows).
+"""
+from django.db import models
+from django.db.models import Q
+from django_fsm import FSMField, transition
+
+from qalqan.core.dated import DatedRow
+
+
+class SubsidySource(DatedRow):
+    """Which budget pays the subsidy of a person whose basis is `basis` (a category payer or contributions).
+
+    `account_pattern` is a ledger account code; `{region}` is replaced by the person's region. When a person
+    has several bases in a month, the lowest `priority` wins.
+    """
+
+    class Basis(models.TextChoices):
+        REPUBLICAN_BUDGET = "republican_budget"
+        MIO = "mio"
+        CONTRIBUTIONS = "contributions"
+
+    class AccountKind(models.TextChoices):
+        BUDGET_SOURCE = "budget_source"
+        CONTRIBUTIONS_POOL = "contributions_pool"
+
+    basis = models.CharField(max_length=24, choices=Basis.choices)
+    account_pattern = models.CharField(max_length=100, help_text="e.g. budget:mio:{region}")
+    account_kind = models.CharField(max_length=24, choices=AccountKind.choices)
+    priority = models.PositiveSmallIntegerField(help_text="lower wins when a person has several bases")
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["valid_from", "priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["basis", "valid_from"], name="subsidy_source_basis_from_uniq"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                                   name="subsidy_source_period_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.basis} → {self.account_pattern} from {self.valid_from}"
+
+
+class SubsidyRun(models.Model):
+    """draft → calculated → approved → disbursed. One per period; a killed calculation resumes."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        CALCULATED = "calculated"
+        APPROVED = "approved"
+        DISBURSED = "disbursed"
+
+    period = models.DateField(unique=True, help_text="the first day of the month paid for")
+    status = FSMField(default=Status.DRAFT, choices=Status.choices, protected=True)
+    # progress of the calculation (policy ids are walked in ranges; a restart continues after last_policy_id)
+    first_policy_id = models.BigIntegerField(default=0)
+    last_policy_id = models.BigIntegerField(default=0, help_text="every policy id ≤ this has been calculated")
+    max_policy_id = models.BigIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
+    policies = models.BigIntegerField(default=0, help_text="policies with a normal line")
+    adjustments = models.BigIntegerField(default=0)
+    total_tiyn = models.BigIntegerField(default=0)
+    instruments_recorded = models.BigIntegerField(default=0, help_text="funded events written so far")
+    error = models.TextField(blank=True, help_text="the last failure of a task working on this run")
+    created_by = models.CharField(max_length=128, default="system")
+    created_at = models.DateTimeField(auto_now_add=True)
+    calculation_started_at = models.DateTimeField(null=True, blank=True)
+    calculated_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    disbursed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period"]
+        constraints = [models.CheckConstraint(condition=Q(period__day=1), name="subsidy_run_period_first_day")]
+
+    def __str__(self):
+        return f"subsidy run {self.period:%Y-%m} ({self.status})"
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status != self.Status.DRAFT:
+            return 100
+        span = self.max_policy_id - self.first_policy_id
+        if span <= 0:
+            return 0
+        return max(0, min(99, (self.last_policy_id - self.first_policy_id) * 100 // span))
+
+    @transition(field=status, source=Status.DRAFT, target=Status.CALCULATED)
+    def calculate(self, *, at, by: str = "system", reason: str = ""):
+        self.calculated_at = at
+
+    @transition(field=status, source=Status.CALCULATED, target=Status.APPROVED)
+    def approve(self, *, at, by: str = "system", reason: str = ""):
+        self.approved_at = at
+
+    @transition(field=status, source=Status.APPROVED, target=Status.DISBURSED)
+    def disburse(self, *, at, by: str = "system", reason: str = ""):
+        self.disbursed_at = at
+
+
+class SubsidyLine(models.Model):
+    """One policy's subsidy in a run. Never updated after the run is disbursed (a later run adjusts)."""
+
+    class Kind(models.TextChoices):
+        NORMAL = "normal"
+        ADJUSTMENT = "adjustment"
+
+    run = models.ForeignKey(SubsidyRun, on_delete=models.DO_NOTHING, db_constraint=False, related_name="lines")
+    policy = models.ForeignKey("policies.Policy", on_delete=models.DO_NOTHING, db_constraint=False,
+                               related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    insurer = models.ForeignKey("orgs.Organisation", on_delete=models.DO_NOTHING, db_constraint=False,
+                                related_name="+")
+    instrument_id = models.BigIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NORMAL)
+    for_period = models.DateField(help_text="the month this line pays (an adjustment: the previous run's)")
+    source_code = models.CharField(max_length=64, help_text="the ledger account that pays")
+    days = models.PositiveSmallIntegerField(help_text="days of the month the policy was in force")
+    amount_tiyn = models.BigIntegerField()
+    funded_recorded = models.BooleanField(default=False, help_text="the instrument's funded event is written")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "policy", "kind"], name="subsidy_line_once_per_run"),
+            models.CheckConstraint(condition=Q(kind="adjustment") | Q(amount_tiyn__gt=0),
+                                   name="subsidy_line_normal_positive"),
+            models.CheckConstraint(condition=~Q(amount_tiyn=0), name="subsidy_line_not_zero"),
+        ]
+        indexes = [models.Index(fields=["run", "insurer", "id"], name="subsidy_line_run_insurer")]
+
+    def __str__(self):
+        return f"{self.kind} {self.policy_id} {self.amount_tiyn}"
+
+
+class SubsidyTotal(models.Model):
+    """The run's money by source account and insurer (what the ledger transfers are made of)."""
+
+    run = models.ForeignKey(SubsidyRun, on_delete=models.CASCADE, related_name="totals")
+    source_code = models.CharField(max_length=64)
+    insurer = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    policies = models.BigIntegerField()
+    amount_tiyn = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["run", "source_code", "insurer"]
+        constraints = [models.UniqueConstraint(fields=["run", "source_code", "insurer"],
+                                               name="subsidy_total_once")]

@@ -1,0 +1,219 @@
+"""Subsidy run operations: start, calculate (resumable, set-based), approve, disburse, record funding.
+
+Locks: the run row (FOR UPDATE) serialises everything done to one run; disbursement then locks ledger
+accounts inside transfer_post (in account-id order) — always run → accounts. Instrument events are written
+after the money, in their own small transactions (instrument row locks), never while the run is locked.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max, Min, Sum
+from django.utils import timezone
+
+from policies.instruments import InstrumentEventRefused, instrument_record
+from policies.models import InstrumentEvent, Policy
+from qalqan.ledger.models import Account
+from qalqan.ledger.services import account_ensure, transfer_post
+from qalqan.orgs.models import Organisation
+
+from .calculation import (TOTALS_SQL, SubsidyTableMissing, insert_adjustments_sql, insert_normal_lines_sql,
+                          period_inputs)
+from .models import SubsidyLine, SubsidyRun, SubsidySource, SubsidyTotal
+
+CLEARING = "fund:clearing"
+REASON_IN = "subsidy.run.fund"
+REASON_OUT = "subsidy.run.pay"
+
+__all__ = ["RunExists", "SubsidyTableMissing", "subsidy_run_start", "subsidy_run_calculate", "subsidy_run_approve",
+           "subsidy_run_disburse", "subsidy_run_record_funding"]
+
+
+class RunExists(Exception):
+    def __init__(self, run: SubsidyRun):
+        self.run = run
+        super().__init__(f"a subsidy run for {run.period:%Y-%m} already exists (id {run.pk}, {run.status})")
+
+
+def _chunk_size() -> int:
+    return getattr(settings, "SUBSIDY_RUN_CHUNK_POLICIES", 100_000)
+
+
+@transaction.atomic
+def subsidy_run_start(*, period: date, by: str = "system") -> SubsidyRun:
+    """Create the period's run (draft). The tables must cover the period; one run per period."""
+    period = period.replace(day=1)
+    period_inputs(period)  # raises SubsidyTableMissing naming the row
+    existing = SubsidyRun.objects.filter(period=period).first()
+    if existing:
+        raise RunExists(existing)
+    bounds = Policy.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    try:
+        with transaction.atomic():
+            return SubsidyRun.objects.create(period=period, created_by=by, first_policy_id=(bounds["lo"] or 1) - 1,
+                                             last_policy_id=(bounds["lo"] or 1) - 1, max_policy_id=bounds["hi"] or 0)
+    except IntegrityError:
+        raise RunExists(SubsidyRun.objects.get(period=period)) from None
+
+
+def subsidy_run_calculate(*, run_id: int, by: str = "system", stop_after_chunks: int | None = None) -> SubsidyRun:
+    """Walk the policy ids in ranges; each range is one INSERT … SELECT committed together with the run's
+    progress (last_policy_id), so a killed run resumes after the last committed range and a repeated range
+    inserts nothing (ON CONFLICT DO NOTHING on (run, policy, kind)). Then adjustments for the previous run's
+    month, totals, and draft → calculated, in one transaction. Safe to run twice, also concurrently.
+
+    `stop_after_chunks` stops early (tests and benchmarks use it to simulate a killed worker).
+    """
+    run = SubsidyRun.objects.get(pk=run_id)
+    if run.status != SubsidyRun.Status.DRAFT:
+        return run
+    inputs = period_inputs(run.period)
+    chunks = 0
+    while True:
+        with transaction.atomic():
+            run = SubsidyRun.objects.select_for_update().get(pk=run_id)
+            if run.status != SubsidyRun.Status.DRAFT or run.last_policy_id >= run.max_policy_id:
+                break
+            if run.calculation_started_at is None:
+                run.calculation_started_at = timezone.now()
+            lo, hi = run.last_policy_id, min(run.last_policy_id + _chunk_size(), run.max_policy_id)
+            with connection.cursor() as cursor:
+                cursor.execute(insert_normal_lines_sql(), {"run": run.pk, "lo": lo, "hi": hi, **inputs.params("c")})
+            run.last_policy_id = hi
+            run.chunks_done += 1
+            run.save(update_fields=["last_policy_id", "chunks_done", "calculation_started_at"])
+        chunks += 1
+        if stop_after_chunks is not None and chunks >= stop_after_chunks:
+            return SubsidyRun.objects.get(pk=run_id)
+    return _finish_calculation(run_id=run_id, by=by)
+
+
+@transaction.atomic
+def _finish_calculation(*, run_id: int, by: str) -> SubsidyRun:
+    run = SubsidyRun.objects.select_for_update().get(pk=run_id)
+    if run.status != SubsidyRun.Status.DRAFT:
+        return run
+    previous = (SubsidyRun.objects.filter(period__lt=run.period, status=SubsidyRun.Status.DISBURSED)
+                .order_by("-period").first())
+    with connection.cursor() as cursor:
+        if previous is not None:
+            cursor.execute(insert_adjustments_sql(), {
+                "run": run.pk, "prev": previous.pk, "since": previous.calculation_started_at or previous.created_at,
+                **period_inputs(previous.period).params("a")})
+        cursor.execute("DELETE FROM fund_subsidytotal WHERE run_id = %s", [run.pk])
+        cursor.execute(TOTALS_SQL, {"run": run.pk})
+    figures = SubsidyTotal.objects.filter(run=run).aggregate(policies=Sum("policies"), total=Sum("amount_tiyn"))
+    run.policies = figures["policies"] or 0
+    run.total_tiyn = figures["total"] or 0
+    run.adjustments = SubsidyLine.objects.filter(run=run, kind=SubsidyLine.Kind.ADJUSTMENT).count()
+    run.error = ""
+    run.calculate(at=timezone.now(), by=by, reason=f"{run.policies} policies")
+    run.save()
+    return run
+
+
+@transaction.atomic
+def subsidy_run_approve(*, run_id: int, by: str = "system") -> SubsidyRun:
+    """calculated → approved (TransitionNotAllowed — 409 — for a run still calculating or already approved)."""
+    run = SubsidyRun.objects.select_for_update().get(pk=run_id)
+    run.approve(at=timezone.now(), by=by)
+    run.save()
+    return run
+
+
+@dataclass(frozen=True)
+class Movement:
+    key: str
+    lines: list
+    reason: str
+
+
+def _source_account(code: str, period: date) -> Account:
+    def matches(pattern: str) -> bool:
+        prefix, _, _ = pattern.partition("{")
+        return code == pattern or ("{" in pattern and code.startswith(prefix))
+
+    rule = next((s for s in SubsidySource.objects.valid_on(period) if matches(s.account_pattern)), None)
+    kind = rule.account_kind if rule else Account.Kind.BUDGET_SOURCE
+    return account_ensure(code=code, kind=kind, name=code, may_go_negative=kind == Account.Kind.BUDGET_SOURCE)
+
+
+def run_movements(run: SubsidyRun) -> list[Movement]:
+    """The ledger transfers of a run: one per source (source → fund:clearing) and one per insurer
+    (fund:clearing → insurer premium). A negative net (adjustments exceeding the month) flows back."""
+    by_source: dict[str, int] = {}
+    by_insurer: dict[int, int] = {}
+    for total in SubsidyTotal.objects.filter(run=run):
+        by_source[total.source_code] = by_source.get(total.source_code, 0) + total.amount_tiyn
+        by_insurer[total.insurer_id] = by_insurer.get(total.insurer_id, 0) + total.amount_tiyn
+    clearing = account_ensure(code=CLEARING, kind=Account.Kind.FUND_CLEARING, name="Fund subsidy clearing")
+    movements = []
+    for code, amount in sorted(by_source.items()):
+        if amount:
+            movements.append(Movement(f"subsidy-run-{run.pk}-in-{code}",
+                                      [(_source_account(code, run.period), -amount), (clearing, amount)], REASON_IN))
+    insurers = Organisation.objects.in_bulk(list(by_insurer))
+    # money into insurers first from clearing; a net return (negative) is taken before any payout goes out
+    for insurer_id, amount in sorted(by_insurer.items(), key=lambda item: (item[1] > 0, item[0])):
+        if amount:
+            insurer = insurers[insurer_id]
+            premium = account_ensure(code=f"insurer:{insurer.code}:premium", kind=Account.Kind.INSURER_PREMIUM,
+                                     name=f"{insurer.name}: premiums", owner=insurer)
+            movements.append(Movement(f"subsidy-run-{run.pk}-out-{insurer.code}",
+                                      [(clearing, -amount), (premium, amount)], REASON_OUT))
+    return movements
+
+
+@transaction.atomic
+def subsidy_run_disburse(*, run_id: int, by: str = "system") -> SubsidyRun:
+    """approved → disbursed: post the run's ledger transfers. The run row lock makes two concurrent calls one
+    effect (the second waits, then finds the run disbursed: 409); transfer keys make a replay post nothing.
+    The instruments' funded events are recorded afterwards (subsidy_run_record_funding)."""
+    run = SubsidyRun.objects.select_for_update().get(pk=run_id)
+    run.disburse(at=timezone.now(), by=by)
+    posted_on = timezone.localdate()
+    for movement in run_movements(run):
+        transfer_post(key=movement.key, lines=movement.lines, reason=movement.reason, ref=run, posted_on=posted_on)
+    run.save()
+    return run
+
+
+def subsidy_run_record_funding(*, run_id: int, batch: int = 500, max_batches: int | None = None) -> int:
+    """Append one `funded` event per paid instrument (instrument_record: the hash chain cannot be written
+    set-based). Works in batches of lines taken with FOR UPDATE SKIP LOCKED, so several workers can share a
+    run; each batch commits with its lines marked. Returns the number of events written."""
+    written = 0
+    batches = 0
+    run = SubsidyRun.objects.get(pk=run_id)
+    if run.status != SubsidyRun.Status.DISBURSED:
+        return 0
+    period = f"{run.period:%Y-%m}"
+    while max_batches is None or batches < max_batches:
+        with transaction.atomic():
+            lines = list(SubsidyLine.objects.select_for_update(skip_locked=True)
+                         .filter(run_id=run_id, funded_recorded=False).order_by("id")
+                         .values_list("id", "instrument_id", "amount_tiyn", "kind")[:batch])
+            if not lines:
+                break
+            count = 0
+            for _, instrument_id, amount, kind in lines:
+                if amount <= 0:
+                    continue
+                try:
+                    with transaction.atomic():
+                        instrument_record(instrument_id=instrument_id, kind=InstrumentEvent.Kind.FUNDED,
+                                          amount_tiyn=amount, data={"subsidy_run": run_id, "period": period,
+                                                                    "line": kind})
+                    count += 1
+                except InstrumentEventRefused:
+                    pass  # an instrument that ended since: the money is in the ledger, the chain stays closed
+            SubsidyLine.objects.filter(id__in=[line[0] for line in lines]).update(funded_recorded=True)
+            SubsidyRun.objects.filter(pk=run_id).update(instruments_recorded=F("instruments_recorded") + count)
+        written += count
+        batches += 1
+    return written
+
+
+def subsidy_run_fail(*, run_id: int, error: str) -> None:
+    SubsidyRun.objects.filter(pk=run_id).update(error=error[:2000])

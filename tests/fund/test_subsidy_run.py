@@ -1,0 +1,224 @@
+"""The monthly subsidy run: set-based calculation, sources, FSM, API errors, disbursement, adjustments."""
+from datetime import date
+
+import pytest
+
+from insurers.models import BasicTariff
+from policies.models import InstrumentEvent, Policy
+from qalqan.fund.subsidy import services
+from qalqan.fund.subsidy.models import SubsidyLine, SubsidyRun, SubsidyTotal
+from qalqan.people.models import CategoryMembership
+from qalqan.ledger.services import account_ensure, balance_of, transfer_post
+from tests.fund.subsidy_factories import basic_version, make_policy
+
+# 52 000 ₸ a year from 2026 → 433 333.33 → 433 333 tiyn a month; × coefficient, rounded half up
+MONTHLY_2026 = 433_333
+M_30_44 = 346_666  # × 0.800
+F_30_44 = 433_333  # × 1.000
+CHILD_M = 303_333  # × 0.700 (age 5..17)
+
+
+@pytest.fixture
+def make_person(make_person):
+    """Registry people whose categories hold since 2020 (the registry dates a new membership today)."""
+    def make(**kwargs):
+        person = make_person(**kwargs)
+        CategoryMembership.objects.filter(person=person).update(valid_from=date(2020, 1, 1))
+        return person
+
+    return make
+
+
+@pytest.fixture
+def world(fund, insurer, other_insurer, make_person):
+    a, b = insurer.organisation, other_insurer.organisation
+    people = {
+        "pensioner": make_person(birth_date=date(1990, 3, 1), sex="M", categories=["pensioner"], region="astana"),
+        "unemployed": make_person(birth_date=date(1990, 3, 1), sex="F", categories=["unemployed"],
+                                  region="karaganda"),
+        "employee": make_person(birth_date=date(1990, 3, 1), sex="M", categories=["employee"], region="abai"),
+        "child": make_person(birth_date=date(2015, 6, 1), sex="M", categories=["child", "unemployed"],
+                             region="shymkent"),
+    }
+    va, vb = basic_version(a, "basic-a"), basic_version(b, "basic-b")
+    policies = {
+        "pensioner": make_policy(holder=people["pensioner"], insurer=a, version=va),
+        "unemployed": make_policy(holder=people["unemployed"], insurer=b, version=vb),
+        "employee": make_policy(holder=people["employee"], insurer=a, version=va),
+        "child": make_policy(holder=people["child"], insurer=b, version=vb),
+    }
+    # contributions fund the pool before the pool pays subsidies
+    account_ensure(code="pool:osms", kind="contributions_pool", name="ОСМС pool")
+    account_ensure(code="payer:employee", kind="payer_clearing", may_go_negative=True)
+    transfer_post(key="test-pool", lines=[("payer:employee", -100_000_000), ("pool:osms", 100_000_000)],
+                  reason="contributions.test")
+    return {"people": people, "policies": policies, "a": a, "b": b}
+
+
+def start(fund, period="2026-03"):
+    return fund.api.post("/fund/subsidy-runs", {"period": period})
+
+
+def test_run_calculates_each_policy_once_with_its_source_and_amount(fund, world):
+    response = start(fund)
+    assert response.status_code == 202, response.content
+    assert response.json()["status"] == "calculated"
+    run = SubsidyRun.objects.get(pk=response.json()["id"])
+    lines = {l.policy_id: l for l in SubsidyLine.objects.filter(run=run)}
+    p = world["policies"]
+    assert lines[p["pensioner"].pk].source_code == "budget:republican"
+    assert lines[p["pensioner"].pk].amount_tiyn == M_30_44
+    assert lines[p["unemployed"].pk].source_code == "budget:mio:karaganda"
+    assert lines[p["unemployed"].pk].amount_tiyn == F_30_44
+    assert lines[p["employee"].pk].source_code == "pool:osms"
+    # a child who is also counted as unemployed: the republican budget wins (lower priority number)
+    assert lines[p["child"].pk].source_code == "budget:republican"
+    assert lines[p["child"].pk].amount_tiyn == CHILD_M
+    assert all(l.days == 31 and l.kind == "normal" for l in lines.values())
+
+    body = fund.api.get(f"/fund/subsidy-runs/{run.pk}").json()
+    assert body["policies"] == 4
+    assert body["total_tiyn"] == 2 * M_30_44 + F_30_44 + CHILD_M
+    by_insurer = {row["insurer"]: row for row in body["by_insurer"]}
+    assert by_insurer[world["a"].code] == {"insurer": world["a"].code, "name": world["a"].name, "policies": 2,
+                                           "amount_tiyn": 2 * M_30_44}
+    assert {row["source"] for row in body["by_source"]} == {"budget:republican", "budget:mio:karaganda", "pool:osms"}
+
+
+def test_partial_month_suspended_posted_and_unactivated_policies(fund, world, make_person):
+    a = world["a"]
+    version = world["policies"]["pensioner"].version
+    person = make_person(birth_date=date(1990, 3, 1), sex="F", categories=["pensioner"])
+    half = make_policy(holder=person, insurer=a, version=version, start=date(2026, 3, 17))  # 15 of 31 days
+    skipped = [
+        make_policy(holder=make_person(categories=["pensioner"]), insurer=a, version=version,
+                    status=Policy.Status.SUSPENDED),
+        make_policy(holder=make_person(categories=["pensioner"]), insurer=a, version=version, subsidy_posted=True),
+        make_policy(holder=make_person(categories=["pensioner"]), insurer=a, version=version,
+                    status=Policy.Status.ISSUED),
+        make_policy(holder=make_person(categories=["pensioner"]), insurer=a, version=version, subsidy_tiyn=0),
+        make_policy(holder=make_person(categories=["pensioner"]), insurer=a, version=version,
+                    start=date(2026, 4, 1)),
+    ]
+    cancelled = make_policy(holder=make_person(birth_date=date(1990, 3, 1), categories=["pensioner"]), insurer=a,
+                            version=version, status=Policy.Status.CANCELLED, ended_on=date(2026, 3, 11))
+    run = SubsidyRun.objects.get(pk=start(fund).json()["id"])
+    lines = {l.policy_id: l for l in SubsidyLine.objects.filter(run=run)}
+    assert lines[half.pk].days == 15 and lines[half.pk].amount_tiyn == (2 * F_30_44 * 15 + 31) // 62
+    assert lines[cancelled.pk].days == 10 and lines[cancelled.pk].amount_tiyn == (2 * M_30_44 * 10 + 31) // 62
+    assert not any(p.pk in lines for p in skipped)
+
+
+def test_period_without_tariff_is_422_naming_the_row_and_stores_nothing(fund, world):
+    BasicTariff.objects.all().delete()
+    response = start(fund)
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert "insurers.BasicTariff" in response.json()["detail"] and "2026-03-01" in response.json()["detail"]
+    assert not SubsidyRun.objects.exists()
+
+
+@pytest.mark.parametrize("period", ["2026-3", "march", "2026-13", ""])
+def test_bad_period_is_422(fund, world, period):
+    response = start(fund, period)
+    assert response.status_code == 422
+    assert not SubsidyRun.objects.exists()
+
+
+def test_one_run_per_period(fund, world):
+    assert start(fund).status_code == 202
+    again = start(fund)
+    assert again.status_code == 409
+    assert SubsidyRun.objects.count() == 1
+
+
+def test_only_fund_staff(world, insurer, citizen, fund):
+    assert insurer.api.post("/fund/subsidy-runs", {"period": "2026-03"}).status_code == 403
+    assert citizen.api.post("/fund/subsidy-runs", {"period": "2026-03"}).status_code == 403
+    assert fund.api.get("/fund/subsidy-runs/999999").status_code == 404
+
+
+def test_transitions_allowed_and_refused(fund, world, assert_trial_balance_zero):
+    run = services.subsidy_run_start(period=date(2026, 3, 1))
+    # draft: approve and disburse refused
+    assert fund.api.post(f"/fund/subsidy-runs/{run.pk}/approve").status_code == 409
+    assert fund.api.post(f"/fund/subsidy-runs/{run.pk}/disburse").status_code == 409
+    services.subsidy_run_calculate(run_id=run.pk)
+    # calculated: disburse refused, approve allowed, approve again refused
+    assert fund.api.post(f"/fund/subsidy-runs/{run.pk}/disburse").status_code == 409
+    assert fund.api.post(f"/fund/subsidy-runs/{run.pk}/approve").json()["status"] == "approved"
+    assert fund.api.post(f"/fund/subsidy-runs/{run.pk}/approve").status_code == 409
+    response = fund.api.post(f"/fund/subsidy-runs/{run.pk}/disburse")
+    assert response.status_code == 200 and response.json()["status"] == "disbursed"
+    assert fund.api.post(f"/fund/subsidy-runs/{run.pk}/disburse").status_code == 409
+    assert fund.api.post(f"/fund/subsidy-runs/{run.pk}/approve").status_code == 409
+    assert_trial_balance_zero()
+    # the transitions left audit rows
+    from qalqan.audit.models import StateChange
+    assert StateChange.objects.filter(object_id=str(run.pk)).count() >= 3 or StateChange.objects.count() >= 3
+
+
+def test_disbursement_moves_the_money_and_funds_each_instrument(fund, world, assert_trial_balance_zero):
+    pool_before = balance_of("pool:osms")
+    run_id = start(fund).json()["id"]
+    fund.api.post(f"/fund/subsidy-runs/{run_id}/approve")
+    fund.api.post(f"/fund/subsidy-runs/{run_id}/disburse")
+    a, b = world["a"], world["b"]
+    assert balance_of(f"insurer:{a.code}:premium") == 2 * M_30_44
+    assert balance_of(f"insurer:{b.code}:premium") == F_30_44 + CHILD_M
+    assert balance_of("budget:republican") == -(M_30_44 + CHILD_M)
+    assert balance_of("budget:mio:karaganda") == -F_30_44
+    assert balance_of("pool:osms") == pool_before - M_30_44
+    assert balance_of("fund:clearing") == 0
+    assert_trial_balance_zero()
+    for policy in world["policies"].values():
+        funded = InstrumentEvent.objects.filter(instrument_id=policy.instrument_id, kind="funded")
+        assert funded.count() == 1
+        assert funded.get().data["subsidy_run"] == run_id
+    assert SubsidyRun.objects.get(pk=run_id).instruments_recorded == 4
+    # recording again writes nothing more
+    assert services.subsidy_run_record_funding(run_id=run_id) == 0
+
+
+def test_resumes_after_a_crash_mid_calculation_and_never_pays_twice(fund, world, make_person, settings,
+                                                                     assert_trial_balance_zero):
+    settings.SUBSIDY_RUN_CHUNK_POLICIES = 1
+    run = services.subsidy_run_start(period=date(2026, 3, 1))
+    partial = services.subsidy_run_calculate(run_id=run.pk, stop_after_chunks=2)  # the worker dies here
+    assert partial.status == "draft" and partial.chunks_done == 2
+    done_before = SubsidyLine.objects.filter(run=run).count()
+    assert 0 < done_before < 4 or partial.last_policy_id - partial.first_policy_id == 2
+    # a crash between the INSERT and the progress update: the range is redone; ON CONFLICT keeps it once
+    SubsidyRun.objects.filter(pk=run.pk).update(last_policy_id=run.first_policy_id)
+    finished = services.subsidy_run_calculate(run_id=run.pk)
+    assert finished.status == "calculated"
+    assert SubsidyLine.objects.filter(run=run).count() == 4
+    assert finished.policies == 4
+    # running the task again changes nothing
+    services.subsidy_run_calculate(run_id=run.pk)
+    assert SubsidyLine.objects.filter(run=run).count() == 4
+    assert SubsidyTotal.objects.filter(run=run).count() == 4
+
+
+def test_status_change_after_a_run_is_adjusted_in_the_next(fund, world, assert_trial_balance_zero):
+    march = start(fund, "2026-03").json()["id"]
+    fund.api.post(f"/fund/subsidy-runs/{march}/approve")
+    fund.api.post(f"/fund/subsidy-runs/{march}/disburse")
+    paid = SubsidyLine.objects.get(run_id=march, policy=world["policies"]["employee"])
+    # the employee's policy turns out to have been cancelled on 11 March (after the March run)
+    policy = Policy.objects.get(pk=world["policies"]["employee"].pk)
+    policy.cancel(on=date(2026, 3, 11))
+    policy.save()
+
+    april = start(fund, "2026-04").json()["id"]
+    adjustment = SubsidyLine.objects.get(run_id=april, kind="adjustment")
+    should_have = (2 * M_30_44 * 10 + 31) // 62
+    assert adjustment.policy_id == policy.pk and adjustment.for_period == date(2026, 3, 1)
+    assert adjustment.amount_tiyn == should_have - paid.amount_tiyn
+    assert SubsidyLine.objects.get(pk=paid.pk).amount_tiyn == paid.amount_tiyn  # the paid line is untouched
+    assert not SubsidyLine.objects.filter(run_id=april, kind="normal", policy=policy).exists()
+    before = balance_of(f"insurer:{world['a'].code}:premium")
+    fund.api.post(f"/fund/subsidy-runs/{april}/approve")
+    assert fund.api.post(f"/fund/subsidy-runs/{april}/disburse").status_code == 200
+    assert balance_of(f"insurer:{world['a'].code}:premium") == before + M_30_44 + adjustment.amount_tiyn
+    assert_trial_balance_zero()
