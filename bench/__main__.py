@@ -13,6 +13,8 @@ os.environ.setdefault("QALQAN_ENV", "development")
 BENCHES = [
     "registry",
     "ledger",
+    "status",
+    "contributions",
 ]
 
 

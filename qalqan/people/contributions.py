@@ -5,8 +5,10 @@ the ledger as ONE transfer per payer kind and destination per batch (payer:<kind
 suspense:contributions for an ИИН the registry does not know yet); every contribution row links to its
 transfer. A payment held in suspense moves to the pool when its person appears (`contributions_match`).
 """
+import json
 import re
 import uuid
+from operator import mul
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -116,10 +118,11 @@ def _validate(rows: list, *, book: RateBook, today: date, result: IntakeResult) 
             continue
         problems: list[tuple[str, str]] = []
         iin = raw.get("iin")
-        try:
-            parse_iin(iin)
-        except InvalidNumber as exc:
-            problems.append(("iin", str(exc)))
+        if not _iin_quick_ok(iin):
+            try:
+                parse_iin(iin)
+            except InvalidNumber as exc:
+                problems.append(("iin", str(exc)))
         payer_bin = raw.get("payer_bin") or ""
         if payer_bin and not _valid_payer_number(payer_bin):
             problems.append(("payer_bin", "payer_bin must be a valid 12-digit БИН (or the ИИН of an ИП)"))
@@ -163,6 +166,26 @@ def _validate(rows: list, *, book: RateBook, today: date, result: IntakeResult) 
     return valid
 
 
+_W1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+_W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+
+
+def _iin_quick_ok(iin) -> bool:
+    """The common case fast (a batch is mostly valid ИИН); False sends the row to the full check for the message."""
+    if type(iin) is not str or len(iin) != 12 or not iin.isdigit() or iin[6] not in "123456":
+        return False
+    digits = iin.encode()
+    r = sum(map(mul, digits, _W1)) % 11  # the ASCII offset 48·Σw = 48·66 ≡ 0 (mod 11)
+    if r == 10:
+        r = sum(map(mul, digits, _W2)) % 11
+        if r == 10:
+            return False
+    if r != digits[11] - 48:
+        return False
+    month, day = int(iin[2:4]), int(iin[4:6])
+    return 1 <= month <= 12 and 1 <= day <= 28  # later days take the full check of the calendar
+
+
 def _valid_payer_number(number) -> bool:
     if not isinstance(number, str):
         return False
@@ -186,18 +209,21 @@ def _period(value, latest: date, problems: list) -> date | None:
     return period
 
 
+# Batches travel as one JSON parameter: psycopg quotes a 10 000-element array parameter value by value in
+# Python, while PostgreSQL unpacks a JSON document in C (several times faster end to end).
 _EXISTING_SQL = """
 SELECT reference, iin, payer_bin, kind, period, months, amount_tiyn
-FROM people_contribution WHERE reference = ANY(%s)
+FROM people_contribution WHERE reference IN (SELECT json_array_elements_text(%s::json))
 """
 
 _INSERT_SQL = """
 INSERT INTO people_contribution (reference, iin, person_id, payer_bin, kind, period, months, amount_tiyn,
                                  overpayment, in_suspense, transfer_id, received_at)
-SELECT t.*, %(now)s
-FROM unnest(%(reference)s::text[], %(iin)s::text[], %(person)s::bigint[], %(payer_bin)s::text[],
-            %(kind)s::text[], %(period)s::date[], %(months)s::smallint[], %(amount)s::bigint[],
-            %(overpayment)s::boolean[], %(suspense)s::boolean[], %(transfer)s::bigint[]) AS t
+SELECT t.reference, t.iin, t.person, t.payer_bin, t.kind, t.period, t.months, t.amount, t.overpayment,
+       t.suspense, t.transfer, %(now)s
+FROM json_to_recordset(%(rows)s::json) AS t(reference text, iin text, person bigint, payer_bin text, kind text,
+                                             period date, months smallint, amount bigint, overpayment boolean,
+                                             suspense boolean, transfer bigint)
 ON CONFLICT (reference) DO NOTHING
 """
 
@@ -205,7 +231,7 @@ ON CONFLICT (reference) DO NOTHING
 def _store(rows: list[_Row], *, today: date) -> IntakeResult:
     result = IntakeResult()
     with connection.cursor() as cursor:
-        cursor.execute(_EXISTING_SQL, [[r.reference for r in rows]])
+        cursor.execute(_EXISTING_SQL, [json.dumps([r.reference for r in rows])])
         existing = {ref: tuple(body) for ref, *body in cursor.fetchall()}
         new: list[_Row] = []
         for row in rows:
@@ -219,22 +245,21 @@ def _store(rows: list[_Row], *, today: date) -> IntakeResult:
                                                                     "payment", CONFLICT))
         if not new:
             return result
-        cursor.execute("SELECT iin, id FROM people_person WHERE iin = ANY(%s)", [list({r.iin for r in new})])
+        cursor.execute("SELECT iin, id FROM people_person WHERE iin IN (SELECT json_array_elements_text(%s::json))",
+                       [json.dumps(list({r.iin for r in new}))])
         person_by_iin = dict(cursor.fetchall())
         totals: dict[tuple[str, bool], int] = defaultdict(int)
         for row in new:
             totals[(row.kind, row.iin not in person_by_iin)] += row.amount_tiyn
         transfer_by_group = _post(totals, today=today)
-        params = {
-            "reference": [r.reference for r in new], "iin": [r.iin for r in new],
-            "person": [person_by_iin.get(r.iin) for r in new], "payer_bin": [r.payer_bin for r in new],
-            "kind": [r.kind for r in new], "period": [r.period for r in new], "months": [r.months for r in new],
-            "amount": [r.amount_tiyn for r in new], "overpayment": [r.overpayment for r in new],
-            "suspense": [r.iin not in person_by_iin for r in new],
-            "transfer": [transfer_by_group[(r.kind, r.iin not in person_by_iin)] for r in new],
-            "now": timezone.now(),
-        }
-        cursor.execute(_INSERT_SQL, params)
+        payload = json.dumps([
+            {"reference": r.reference, "iin": r.iin, "person": person_by_iin.get(r.iin), "payer_bin": r.payer_bin,
+             "kind": r.kind, "period": r.period.isoformat(), "months": r.months, "amount": r.amount_tiyn,
+             "overpayment": r.overpayment, "suspense": r.iin not in person_by_iin,
+             "transfer": transfer_by_group[(r.kind, r.iin not in person_by_iin)]}
+            for r in new
+        ], ensure_ascii=False)
+        cursor.execute(_INSERT_SQL, {"rows": payload, "now": timezone.now()})
         if cursor.rowcount != len(new):
             raise _Raced()
     result.created = len(new)

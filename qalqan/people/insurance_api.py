@@ -1,7 +1,9 @@
 """API for contributions, insurance status and refunds (shared/API.md): fund, citizen and public paths."""
+import json
 from datetime import date
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
@@ -318,7 +320,10 @@ def public_status(request, iin: str):
     _valid_iin(iin)
     row = status_by_iin(iin)
     insured, basis, until = row if row else (False, None, None)
-    return {"iin": mask_iin(iin), "insured": insured, "basis": basis, "insured_until": until}
+    body = {"iin": mask_iin(iin), "insured": insured, "basis": basis,
+            "insured_until": until.isoformat() if until else None}
+    # The hot public path: the body is already plain JSON types, so skip the schema round trip.
+    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")
 
 
 @router.get("/contributions/calculator", response=CalculatorOut, throttle=[PublicRateThrottle()],

@@ -2,6 +2,7 @@
 
 A citizen sees only their own payments and refunds; fund staff see all. Everything else is 404.
 """
+from django.db import connection
 from django.db.models import QuerySet
 
 from qalqan.orgs.principal import Principal
@@ -25,12 +26,18 @@ def refunds_for(principal: Principal) -> QuerySet[Refund]:
     return Refund.objects.none()
 
 
+_STATUS_SQL = (
+    "SELECT s.insured, s.basis, s.insured_until FROM people_person p "
+    "JOIN people_insurancestatus s ON s.person_id = p.id WHERE p.iin = %s"
+)
+
+
 def status_by_iin(iin: str) -> tuple[bool, str | None, object] | None:
     """(insured, basis, insured_until) of a valid ИИН from the materialised row; None when no row exists.
-    One indexed query: the look-up never computes the status."""
-    return (
-        InsuranceStatus.objects.filter(person__iin=iin).values_list("insured", "basis", "insured_until").first()
-    )
+    One indexed query in plain SQL (the hot public path): the look-up never computes the status."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STATUS_SQL, [iin])
+        return cursor.fetchone()
 
 
 def status_of(person: Person) -> InsuranceStatus | None:

@@ -1,0 +1,174 @@
+"""Status look-up: GET /api/v1/status/{iin} against a registry of BENCH_STATUS_PEOPLE (default 1 000 000)
+people with materialised statuses, hammered over HTTP for BENCH_STATUS_SECONDS (20) from
+BENCH_STATUS_CONNECTIONS (16) connections on a gunicorn of BENCH_STATUS_WORKERS (3) workers with
+BENCH_STATUS_THREADS (4) threads each (the threaded worker keeps connections alive, about twice the
+throughput of sync workers here).
+
+Target on a 2-core machine: ≥ 1 500 requests/s with p99 < 25 ms.
+The registry is loaded with set-based SQL (generate_series; the ИИН control digit computed in SQL), and is
+reused on the next run. The load comes from `wrk` when installed, else from a thread pool of http.client
+connections. The public rate limit is raised for the server through API_RATE_PUBLIC.
+"""
+import http.client
+import os
+import random
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+
+from django.db import connection
+
+from bench.server import gunicorn, percentile
+
+BENCH_LAST_NAME = "Бенчстатус"
+FIRST_SERIAL = 5000  # serials 5000–9999: apart from the registry benchmark's 1–2599
+
+# One row per (birth day, serial, sex) with a valid control digit; statuses spread over the bases.
+PEOPLE_SQL = """
+WITH raw AS (
+    SELECT d, s, sex, to_char(d, 'YYMMDD') || (CASE WHEN d < date '2000-01-01' THEN 3 ELSE 5 END
+                                               + CASE WHEN sex = 'F' THEN 1 ELSE 0 END)::text
+                      || lpad(s::text, 4, '0') AS head
+    FROM generate_series(%(first_day)s::date, %(first_day)s::date + %(days)s - 1, interval '1 day') AS g(d),
+         generate_series(%(first_serial)s, 9999) AS s, (VALUES ('M'), ('F')) AS x(sex)
+), weighted AS (
+    SELECT raw.*,
+           (SELECT sum(substr(head, i, 1)::int * i) FROM generate_series(1, 11) i) %% 11 AS r1,
+           (SELECT sum(substr(head, i, 1)::int * (ARRAY[3,4,5,6,7,8,9,10,11,1,2])[i])
+              FROM generate_series(1, 11) i) %% 11 AS r2
+    FROM raw
+), valid AS (
+    SELECT d, sex, head || (CASE WHEN r1 <> 10 THEN r1 ELSE r2 END)::text AS iin
+    FROM weighted WHERE r1 <> 10 OR r2 <> 10
+    LIMIT %(count)s
+)
+INSERT INTO people_person (iin, last_name, first_name, middle_name, birth_date, sex, phone, region,
+                           created_at, updated_at)
+SELECT iin, %(last_name)s, 'Тест', '', d, sex, '', (ARRAY['astana','almaty_city','shymkent','karaganda',
+       'turkistan','aktobe'])[1 + abs(hashtext(iin)) %% 6], now(), now()
+FROM valid
+ON CONFLICT (iin) DO NOTHING
+"""
+
+STATUS_SQL = """
+INSERT INTO people_insurancestatus (person_id, insured, basis, insured_until, debt_months, computed_at, computed_for)
+SELECT p.id,
+       b.basis IS NOT NULL,
+       b.basis,
+       CASE WHEN b.basis = 'contributions' THEN current_date + 60 END,
+       CASE WHEN b.basis IS NULL THEN 12 ELSE 0 END,
+       now(), current_date
+FROM people_person p
+CROSS JOIN LATERAL (SELECT (ARRAY['contributions','contributions','child','pensioner',NULL,'student',
+                                  'contributions','disabled'])[1 + abs(hashtext(p.iin)) %% 8] AS basis) b
+WHERE p.last_name = %(last_name)s
+ON CONFLICT (person_id) DO NOTHING
+"""
+
+
+def load_people(count: int, *, last_name: str = BENCH_LAST_NAME, first_day: str = "1940-01-01") -> float:
+    """Insert `count` synthetic people with set-based SQL (idempotent); returns the seconds it took."""
+    started = time.perf_counter()
+    days = count // ((10_000 - FIRST_SERIAL) * 2 * 9 // 10) + 2
+    with connection.cursor() as cursor:
+        cursor.execute(PEOPLE_SQL, {"first_day": first_day, "days": days, "first_serial": FIRST_SERIAL,
+                                    "count": count, "last_name": last_name})
+    return time.perf_counter() - started
+
+
+def sample_iins(last_name: str, size: int) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT iin FROM people_person WHERE last_name = %s ORDER BY random() LIMIT %s",
+                       [last_name, size])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def main() -> None:
+    count = int(os.environ.get("BENCH_STATUS_PEOPLE", 1_000_000))
+    seconds = int(os.environ.get("BENCH_STATUS_SECONDS", 20))
+    connections = int(os.environ.get("BENCH_STATUS_CONNECTIONS", 16))
+    workers = int(os.environ.get("BENCH_STATUS_WORKERS", 3))
+    threads = int(os.environ.get("BENCH_STATUS_THREADS", 4))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM people_person WHERE last_name = %s", [BENCH_LAST_NAME])
+        present = cursor.fetchone()[0]
+    if present < count:
+        took = load_people(count)
+        print(f"loaded {count - present:,} registry rows with set-based SQL in {took:.1f} s")
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(STATUS_SQL, {"last_name": BENCH_LAST_NAME})
+        cursor.execute("ANALYZE people_person")
+        cursor.execute("ANALYZE people_insurancestatus")
+        cursor.execute("SELECT count(*) FROM people_insurancestatus")
+        statuses = cursor.fetchone()[0]
+    print(f"{statuses:,} materialised statuses ({time.perf_counter() - started:.1f} s to fill the missing ones)")
+
+    iins = sample_iins(BENCH_LAST_NAME, 20_000)
+    iins += ["900101300007"] * 200  # valid but unknown
+    random.Random(1).shuffle(iins)
+    env = {"API_RATE_PUBLIC": "100000000/m", "DB_CONN_MAX_AGE": "600"}
+    with gunicorn(workers=workers, threads=threads, env=env) as base:
+        if shutil.which("wrk"):
+            rate, p50, p99, errors = _wrk(base, iins, seconds, connections)
+            tool = "wrk"
+        else:
+            rate, p50, p99, errors = _threads(base, iins, seconds, connections)
+            tool = "http.client threads"
+    print(f"GET /api/v1/status/{{iin}} with {tool}, {connections} connections, {seconds} s, {workers}×{threads} workers: "
+          f"{rate:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, {errors} non-2xx "
+          f"(target ≥ 1 500 requests/s, p99 < 25 ms)")
+
+
+def _wrk(base: str, iins: list[str], seconds: int, connections: int) -> tuple[float, float, float, int]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write("paths = {" + ",".join(f'"/api/v1/status/{i}"' for i in iins) + "}\n")
+        script.write("counter = 0\nrequest = function()\n  counter = counter + 1\n"
+                     "  return wrk.format('GET', paths[(counter % #paths) + 1])\nend\n")
+    threads = min(connections, 2)
+    output = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency",
+                             "-s", script.name, base], capture_output=True, text=True, check=True).stdout
+    os.unlink(script.name)
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = _ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1))
+    p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1))
+    errors_match = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return rate, p50, p99, int(errors_match.group(1)) if errors_match else 0
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+def _threads(base: str, iins: list[str], seconds: int, connections: int) -> tuple[float, float, float, int]:
+    host, port = base.removeprefix("http://").split(":")
+    deadline = time.perf_counter() + seconds
+    latencies: list[list[float]] = [[] for _ in range(connections)]
+    errors = [0] * connections
+
+    def worker(n: int) -> None:
+        client = http.client.HTTPConnection(host, int(port), timeout=10)
+        i = n
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            client.request("GET", f"/api/v1/status/{iins[i % len(iins)]}")
+            response = client.getresponse()
+            response.read()
+            latencies[n].append((time.perf_counter() - t0) * 1000)
+            errors[n] += response.status >= 300
+            i += connections
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(connections)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - started
+    merged = sorted(x for part in latencies for x in part)
+    return len(merged) / elapsed, percentile(merged, 50), percentile(merged, 99), sum(errors)
