@@ -4,5 +4,6 @@ from . import views
 
 app_name = "insurers"
 urlpatterns = [
+    path("", views.product_list, name="home"),
     path("products/", views.product_list, name="product-list"),
 ]

@@ -24,4 +24,5 @@ urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 # `localized_pages`. Wagtail's page tree serves everything else there: keep it last.
 localized_pages: list = []
 localized_pages += [path("insurer/", include("insurers.urls"))]
+localized_pages += [path("my/", include("policies.urls"))]
 urlpatterns += i18n_patterns(*localized_pages, path("", include(wagtail_urls)))
