@@ -176,3 +176,33 @@ def test_verify_command_passes_on_intact_chains(instrument, capsys):
     instrument_record(instrument_id=instrument.pk, kind="funded")
     call_command("instruments_verify")
     assert "1 instrument chains intact" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_events_on_one_instrument_keep_one_chain(refdata, make_person, make_org):
+    import threading
+
+    insurer = make_org("insurer", "insurer-race")
+    instrument = instrument_issue(holder=make_person(), custodian=insurer.organisation, face_value_tiyn=1_000,
+                                  valid_from=START, valid_to=END)
+    errors = []
+    barrier = threading.Barrier(8)
+
+    def worker(index):
+        try:
+            barrier.wait()
+            for n in range(5):
+                instrument_record(instrument_id=instrument.pk, kind="drawn", amount_tiyn=index * 10 + n)
+        except Exception as exc:  # noqa: BLE001 - asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert list(instrument.events.values_list("seq", flat=True)) == list(range(1, 42))
+    assert instruments_verify() == (1, None)
