@@ -25,4 +25,5 @@ urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 localized_pages: list = []
 localized_pages += [path("insurer/", include("insurers.urls"))]
 localized_pages += [path("my/", include("policies.urls"))]
+localized_pages += [path("", include("qalqan.people.urls")), path("fund/", include("qalqan.fund.urls"))]
 urlpatterns += i18n_patterns(*localized_pages, path("", include(wagtail_urls)))
