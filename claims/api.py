@@ -286,7 +286,7 @@ def clinic_event_list(request, status: str | None = None, limit: int | None = No
     return _event_list(events_for(request.principal), status=status, limit=limit, cursor=cursor)
 
 
-@router.get("/clinic/events/{event_id}", auth=clinic_auth, response=EventOut)
+@router.get("/clinic/events/{int:event_id}", auth=clinic_auth, response=EventOut)
 def clinic_event_detail(request, event_id: int):
     return event_out(_event_or_404(request.principal, event_id))
 
@@ -309,13 +309,13 @@ def clinic_payouts(request, status: str | None = None, limit: int | None = None,
     return paginate(settlements, limit=limit, cursor=cursor, serialize=settlement_summary)
 
 
-@router.get("/clinic/payouts/{settlement_id}", auth=clinic_auth, response=SettlementOut,
+@router.get("/clinic/payouts/{int:settlement_id}", auth=clinic_auth, response=SettlementOut,
             summary="A remittance statement (JSON)")
 def clinic_payout_detail(request, settlement_id: int):
     return remittance(_settlement_or_404(request.principal, settlement_id))
 
 
-@router.get("/clinic/payouts/{settlement_id}/pdf", auth=clinic_auth, response={200: None},
+@router.get("/clinic/payouts/{int:settlement_id}/pdf", auth=clinic_auth, response={200: None},
             summary="A remittance statement (application/pdf)")
 def clinic_payout_pdf(request, settlement_id: int):
     return _pdf(_settlement_or_404(request.principal, settlement_id))
@@ -328,14 +328,14 @@ def citizen_event_list(request, status: str | None = None, limit: int | None = N
     return _event_list(events_for(request.principal), status=status, limit=limit, cursor=cursor)
 
 
-@router.post("/citizen/events/{event_id}/confirm", auth=citizen_auth, response=EventOut)
+@router.post("/citizen/events/{int:event_id}/confirm", auth=citizen_auth, response=EventOut)
 def citizen_event_confirm(request, event_id: int, payload: CommentIn | None = None):
     event = _event_or_404(request.principal, event_id)
     event_confirm(event_id=event.pk, by=request.principal.actor, comment=payload.comment if payload else "")
     return event_out(event_of(request.principal, event.pk))
 
 
-@router.post("/citizen/events/{event_id}/dispute", auth=citizen_auth, response=EventOut)
+@router.post("/citizen/events/{int:event_id}/dispute", auth=citizen_auth, response=EventOut)
 def citizen_event_dispute(request, event_id: int, payload: CommentIn | None = None):
     event = _event_or_404(request.principal, event_id)
     event_dispute(event_id=event.pk, by=request.principal.actor, comment=payload.comment if payload else "")
@@ -350,7 +350,7 @@ def insurer_claim_list(request, status: str | None = None, limit: int | None = N
     return _event_list(events_for(request.principal), status=status, limit=limit, cursor=cursor)
 
 
-@router.get("/insurer/claims/{event_id}", auth=insurer_auth, response=EventOut)
+@router.get("/insurer/claims/{int:event_id}", auth=insurer_auth, response=EventOut)
 def insurer_claim_detail(request, event_id: int):
     return event_out(_event_or_404(request.principal, event_id))
 
@@ -364,7 +364,7 @@ def insurer_claims_bulk_approve(request, payload: BulkApproveIn):
     return result
 
 
-@router.post("/insurer/claims/{event_id}/approve", auth=insurer_auth, response=EventOut,
+@router.post("/insurer/claims/{int:event_id}/approve", auth=insurer_auth, response=EventOut,
              summary="Approve (default: all that the policy's limit still allows)")
 def insurer_claim_approve(request, event_id: int, payload: ApproveIn | None = None):
     event = _event_or_404(request.principal, event_id)
@@ -373,7 +373,7 @@ def insurer_claim_approve(request, event_id: int, payload: ApproveIn | None = No
     return event_out(event_of(request.principal, event.pk))
 
 
-@router.post("/insurer/claims/{event_id}/deny", auth=insurer_auth, response=EventOut)
+@router.post("/insurer/claims/{int:event_id}/deny", auth=insurer_auth, response=EventOut)
 def insurer_claim_deny(request, event_id: int, payload: DenyIn):
     event = _event_or_404(request.principal, event_id)
     claim_deny(event_id=event.pk, by=request.principal.actor, reason_code=payload.reason_code,
@@ -406,13 +406,13 @@ def insurer_settlement_list(request, status: str | None = None, limit: int | Non
     return paginate(settlements, limit=limit, cursor=cursor, serialize=settlement_summary)
 
 
-@router.get("/insurer/settlements/{settlement_id}", auth=insurer_auth, response=SettlementOut,
+@router.get("/insurer/settlements/{int:settlement_id}", auth=insurer_auth, response=SettlementOut,
             summary="A remittance statement (JSON)")
 def insurer_settlement_detail(request, settlement_id: int):
     return remittance(_settlement_or_404(request.principal, settlement_id))
 
 
-@router.get("/insurer/settlements/{settlement_id}/pdf", auth=insurer_auth, response={200: None},
+@router.get("/insurer/settlements/{int:settlement_id}/pdf", auth=insurer_auth, response={200: None},
             summary="A remittance statement (application/pdf)")
 def insurer_settlement_pdf(request, settlement_id: int):
     return _pdf(_settlement_or_404(request.principal, settlement_id))
@@ -431,7 +431,7 @@ def fund_dispute_list(request, limit: int | None = None, cursor: str | None = No
     return paginate(disputes_for(_commissioner(request)), limit=limit, cursor=cursor, serialize=event_out)
 
 
-@router.post("/fund/disputes/{event_id}/uphold", auth=fund_auth, response=EventOut,
+@router.post("/fund/disputes/{int:event_id}/uphold", auth=fund_auth, response=EventOut,
              summary="Uphold the patient's dispute: the event is denied, the clinic's record marked")
 def fund_dispute_uphold(request, event_id: int, payload: CommentIn | None = None):
     principal = _commissioner(request)
@@ -440,7 +440,7 @@ def fund_dispute_uphold(request, event_id: int, payload: CommentIn | None = None
     return event_out(event_of(principal, event.pk))
 
 
-@router.post("/fund/disputes/{event_id}/reject", auth=fund_auth, response=EventOut,
+@router.post("/fund/disputes/{int:event_id}/reject", auth=fund_auth, response=EventOut,
              summary="Reject the dispute: the event goes back to the insurer's adjudication")
 def fund_dispute_reject(request, event_id: int, payload: CommentIn | None = None):
     principal = _commissioner(request)
