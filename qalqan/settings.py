@@ -162,6 +162,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 from celery.schedules import crontab  # noqa: E402
 
 # Monthly on the 1st: end passed insurance statuses, then recompute every person's status chunk by chunk.
+CELERY_BEAT_SCHEDULE["feed-outbox-relay"] = {"task": "feed.outbox_relay", "schedule": 5.0}
 CELERY_BEAT_SCHEDULE["people-status-sweep"] = {"task": "people.status_sweep",
                                                "schedule": crontab(minute=0, hour=1, day_of_month=1)}
 # Daily: cancel unpaid policies past their deadline, expire ended ones, follow insurance status, warn of expiry.

@@ -8,6 +8,7 @@ from policies.instruments_api import router as instruments_router
 from policies.api import router as policies_router
 from claims.api import router as claims_router
 from qalqan.fund.subsidy.api import router as subsidy_router
+from qalqan.feed.api import router as feed_router
 
 from .main import api
 
@@ -20,3 +21,4 @@ api.add_router("", instruments_router)
 api.add_router("", policies_router)
 api.add_router("", claims_router)
 api.add_router("", subsidy_router)
+api.add_router("", feed_router)
