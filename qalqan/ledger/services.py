@@ -20,6 +20,7 @@ commit that the transfer balances, and refuses postings into a locked or closed 
 from collections import defaultdict
 from datetime import date
 
+import psycopg
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -127,10 +128,16 @@ def transfer_post(*, key: str, lines: list[Line], reason: str, ref=None, posted_
     return transfer
 
 
+LEDGER_POST_SQL = ("SELECT o_transfer_id, o_replayed FROM ledger_post(%s, %s, %s, %s, %s, %s, %s, "
+                   "%s::bigint[], %s::text[], %s::bigint[])")
+
+
 def _call_ledger_post(params: list) -> tuple[int, bool]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT o_transfer_id, o_replayed FROM ledger_post(%s, %s, %s, %s, %s, %s, %s, "
-                       "%s::bigint[], %s::text[], %s::bigint[])", params)
+    """One round trip on Django's connection, with server-side binding and a statement prepared once per
+    connection (cheaper for both Python and PostgreSQL than Django's client-side binding on this hot path)."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(LEDGER_POST_SQL, params, prepare=True)
         return cursor.fetchone()
 
 
