@@ -156,6 +156,10 @@ class AccountingPeriod(models.Model):
     class Meta:
         ordering = ["month"]
         constraints = [models.CheckConstraint(condition=Q(month__day=1), name="period_month_first_day")]
+        triggers = [
+            pgtrigger.Protect(name="closed_is_final", operation=pgtrigger.Update | pgtrigger.Delete,
+                              condition=pgtrigger.Q(old__status="closed")),
+        ]
 
     def __str__(self):
         return f"{self.month:%Y-%m} ({self.status})"

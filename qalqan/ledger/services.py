@@ -181,12 +181,14 @@ def _check_transfer(*, key: str, lines: list[Line], reason: str) -> None:
 def transfer_reverse(*, transfer_id: int, key: str, reason: str, posted_on: date | None = None) -> Transfer:
     """Reverse what is left of a transfer (its lines net of earlier corrections) in the open period.
 
-    The reversal points at the original (`reverses`). Repeating with the same key returns the first reversal.
+    The reversal points at the original (`reverses`). Repeating with the same key returns the first reversal;
+    a key already used for anything else raises IdempotencyConflict.
     """
-    if Transfer.objects.filter(key=key).exists():
-        original = Transfer.objects.get(pk=transfer_id)
-        return transfer_post(key=key, lines=_remaining_lines(original, exclude_key=key), reason=reason,
-                             posted_on=posted_on, reverses=original)
+    existing = Transfer.objects.filter(key=key).first()
+    if existing is not None:
+        if existing.reverses_id != transfer_id:
+            raise IdempotencyConflict(f"key {key!r} was already used for transfer {existing.pk}")
+        return existing
     original = Transfer.objects.select_for_update().get(pk=transfer_id)
     lines = _remaining_lines(original)
     if not lines:
@@ -194,15 +196,12 @@ def transfer_reverse(*, transfer_id: int, key: str, reason: str, posted_on: date
     return transfer_post(key=key, lines=lines, reason=reason, posted_on=posted_on, reverses=original)
 
 
-def _remaining_lines(original: Transfer, *, exclude_key: str | None = None) -> list[Line]:
+def _remaining_lines(original: Transfer) -> list[Line]:
     """The negation of the original's net effect after the corrections that point at it."""
     net: dict[int, int] = defaultdict(int)
     for account_id, amount in original.postings.values_list("account_id", "amount_tiyn"):
         net[account_id] += amount
-    corrections = original.reversals.all()
-    if exclude_key:
-        corrections = corrections.exclude(key=exclude_key)
-    for correction in corrections.prefetch_related("postings"):
+    for correction in original.reversals.prefetch_related("postings"):
         for posting in correction.postings.all():
             net[posting.account_id] += posting.amount_tiyn
     accounts = Account.objects.in_bulk([a for a, amount in net.items() if amount])

@@ -119,3 +119,29 @@ def test_a_late_correction_goes_into_the_open_period(accounts, assert_trial_bala
     assert (correction.posted_on, correction.reverses_id) == (date(2026, 11, 3), original.pk)
     assert balance_of(accounts["a"]) == 0
     assert_trial_balance_zero()
+
+
+def test_a_reversal_key_used_for_something_else_conflicts(accounts):
+    from qalqan.ledger.services import IdempotencyConflict
+
+    first = pay(accounts, "p1", 100)
+    second = pay(accounts, "p2", 100)
+    transfer_reverse(transfer_id=first.pk, key="rev", reason="pay.reverse")
+    with pytest.raises(IdempotencyConflict):
+        transfer_reverse(transfer_id=second.pk, key="rev", reason="pay.reverse")
+    with pytest.raises(IdempotencyConflict):
+        transfer_reverse(transfer_id=second.pk, key="p1", reason="pay.reverse")
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE ledger_accountingperiod SET status = 'open' WHERE month = %s",
+    "DELETE FROM ledger_accountingperiod WHERE month = %s",
+])
+def test_a_closed_period_cannot_be_reopened_even_with_raw_sql(db, sql):
+    from django.db import InternalError, ProgrammingError
+
+    period_lock(month=OCT)
+    period_close(month=OCT)
+    with pytest.raises((ProgrammingError, InternalError)), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [OCT])
+    assert AccountingPeriod.objects.get(month=OCT).status == "closed"
