@@ -86,9 +86,11 @@ def _cleanup(run: str) -> None:
     with transaction.atomic(), pgtrigger.ignore("ledger.Posting:append_only", "ledger.Transfer:append_only"):
         with connection.cursor() as cursor:
             pattern = f"bench-{run}%"
-            cursor.execute("DELETE FROM ledger_posting WHERE transfer_id IN "
-                           "(SELECT id FROM ledger_transfer WHERE key LIKE %s)", [pattern])
-            cursor.execute("DELETE FROM ledger_transfer WHERE key LIKE %s", [pattern])
+            cursor.execute("""
+                WITH scratch AS (SELECT id FROM ledger_account WHERE code LIKE %s),
+                     gone AS (DELETE FROM ledger_posting p USING scratch s WHERE p.account_id = s.id
+                              RETURNING p.transfer_id)
+                DELETE FROM ledger_transfer WHERE id IN (SELECT transfer_id FROM gone)""", [pattern])
             cursor.execute("DELETE FROM ledger_account WHERE code LIKE %s", [pattern])
 
 
