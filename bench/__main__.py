@@ -15,6 +15,8 @@ BENCHES = [
     "ledger",
     "status",
     "contributions",
+    "policies",
+    "claims",
 ]
 
 

@@ -2,15 +2,16 @@
 storage (valid and invalid alike), and the patient's notification — set-based for batches.
 
 One batch costs a fixed number of queries whatever its size: existing ids, persons, policies, benefits,
-rules, tariffs, already-billed services, one INSERT of the events, one of their audit rows, one of the
+rules, tariffs, already-billed services, one INSERT of the events (one JSON recordset, no model instances), one of their audit rows, one of the
 notifications (outbox) and one of the clinic flags.
 """
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from qalqan.audit.models import StateChange
@@ -21,7 +22,7 @@ from qalqan.notify.models import Notification
 from qalqan.notify.services import notify_send
 from qalqan.orgs.models import Organisation
 
-from .checks import POSSIBLE_DOUBLE_BILLING, EventItem, event_problems
+from .checks import POSSIBLE_DOUBLE_BILLING, EventItem, Verdict, event_problems
 from .coverage import facts_for
 from .models import ClinicFlag, InsuredEvent
 
@@ -72,28 +73,21 @@ def _receive(*, clinic, items, now, deliver_now) -> list[Received]:
     for item in items:
         if item.event_id not in existing:
             fresh.setdefault(item.event_id, item)
-    created: list[InsuredEvent] = []
+    created: list[Stored] = []
     if fresh:
         facts = facts_for(iins=[i.iin for i in fresh.values()], days=[i.service_date for i in fresh.values()])
         deadline = now + timedelta(days=patient_deadline_days())
         window = filing_window_days()
         for item in fresh.values():
             verdict = event_problems(item, facts, clinic_id=clinic.pk, today=today, filing_window_days=window)
-            policy = verdict.policy
-            created.append(InsuredEvent(
-                clinic=clinic, event_id=item.event_id, iin=item.iin, person_id=verdict.person_id,
-                policy_id=policy.id if policy else None, insurer_id=policy.insurer_id if policy else None,
-                service_code=item.service_code, icd10=item.icd10, service_date=item.service_date,
-                amount_tiyn=item.amount_tiyn, benefit=item.benefit,
-                status=Status.INVALID if verdict.reasons else Status.AWAITING_PATIENT,
-                reasons=verdict.reasons, flags=verdict.flags,
-                patient_deadline=None if verdict.reasons else deadline,
-            ))
+            created.append(Stored(item=item, verdict=verdict,
+                                  status=Status.INVALID if verdict.reasons else Status.AWAITING_PATIENT,
+                                  deadline=None if verdict.reasons else deadline))
         with transaction.atomic():  # a savepoint: a concurrent duplicate rolls back only this insert
-            InsuredEvent.objects.bulk_create(created)
-        _record_intake(created, clinic=clinic, deliver_now=deliver_now)
+            _insert_events(created, clinic=clinic, now=now)
+        _record_intake(created, clinic=clinic, now=now, deliver_now=deliver_now)
         for event in created:
-            existing[event.event_id] = (event.pk, event.status, event.reasons)
+            existing[event.item.event_id] = (event.pk, event.status, event.verdict.reasons)
     new_ids = {e.pk for e in created}
     answers = []
     for item in items:
@@ -103,44 +97,96 @@ def _receive(*, clinic, items, now, deliver_now) -> list[Received]:
     return answers
 
 
-def _record_intake(events: list[InsuredEvent], *, clinic: Organisation, deliver_now: bool) -> None:
-    """Audit rows for received → validated → awaiting_patient | invalid, the patients' notices, clinic flags."""
-    content_type = ContentType.objects.get_for_model(InsuredEvent)
+@dataclass
+class Stored:
+    """An event as intake stores it (plain values: a batch never builds model instances)."""
+
+    item: EventItem
+    verdict: Verdict
+    status: str
+    deadline: datetime | None
+    pk: int | None = None
+
+
+def _recordset_insert(table: str, columns: list[tuple[str, str]], rows: list[tuple], returning: str = "") -> list:
+    """INSERT … SELECT FROM jsonb_to_recordset(one JSON parameter): one statement whatever the row count, and
+    no per-value quoting on the client (the rows travel as one JSON document)."""
+    names = ", ".join(name for name, _ in columns)
+    spec = ", ".join(f"{name} {kind}" for name, kind in columns)
+    sql = (f"INSERT INTO {table} ({names}) SELECT {names} FROM jsonb_to_recordset(%s::jsonb) AS r({spec})"
+           + (f" RETURNING {returning}" if returning else ""))
+    keys = [name for name, _ in columns]
+    document = json.dumps([dict(zip(keys, row)) for row in rows], ensure_ascii=False, default=str)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [document])
+        return cursor.fetchall() if returning else []
+
+
+EVENT_COLUMNS = [("clinic_id", "bigint"), ("event_id", "text"), ("person_id", "bigint"), ("iin", "text"),
+                 ("policy_id", "bigint"), ("insurer_id", "bigint"), ("service_code", "text"), ("icd10", "text"),
+                 ("service_date", "date"), ("amount_tiyn", "bigint"), ("benefit", "text"), ("status", "text"),
+                 ("reasons", "jsonb"), ("flags", "jsonb"), ("approved_tiyn", "bigint"),
+                 ("patient_deadline", "timestamptz"), ("patient_comment", "text"), ("confirmed_by_patient", "boolean"),
+                 ("received_at", "timestamptz")]
+
+
+def _insert_events(events: list[Stored], *, clinic: Organisation, now: datetime) -> None:
+    rows = []
+    for e in events:
+        item, policy = e.item, e.verdict.policy
+        rows.append((clinic.pk, item.event_id, e.verdict.person_id, item.iin, policy.id if policy else None,
+                     policy.insurer_id if policy else None, item.service_code, item.icd10, item.service_date,
+                     item.amount_tiyn, item.benefit, e.status, e.verdict.reasons,
+                     e.verdict.flags, 0, e.deadline, "", False, now))
+    ids = dict(_recordset_insert(InsuredEvent._meta.db_table, EVENT_COLUMNS, rows, returning="event_id, id"))
+    for e in events:
+        e.pk = ids[e.item.event_id]
+
+
+def _record_intake(events: list[Stored], *, clinic: Organisation, now: datetime, deliver_now: bool) -> None:
+    """One audit row per event (received → awaiting_patient | invalid, with the checks as the reason),
+    the patients' notices and the clinic flags."""
+    content_type_id = ContentType.objects.get_for_model(InsuredEvent).pk
     changes, flags, notices = [], [], []
     for event in events:
-        def change(transition, source, target):
-            return StateChange(content_type=content_type, object_id=event.pk, transition=transition,
-                               from_state=source, to_state=target, by=clinic.code)
+        transition = "invalidate" if event.status == Status.INVALID else "validate_and_ask_patient"
+        reason = ", ".join(r["code"] for r in event.verdict.reasons) or "format-logical control passed"
+        changes.append((content_type_id, event.pk, transition, Status.RECEIVED, event.status, clinic.code, reason, now))
         if event.status == Status.INVALID:
-            changes.append(change("invalidate", Status.RECEIVED, Status.INVALID))
             continue
-        changes += [change("validate", Status.RECEIVED, Status.VALIDATED),
-                    change("ask_patient", Status.VALIDATED, Status.AWAITING_PATIENT)]
-        if POSSIBLE_DOUBLE_BILLING in event.flags:
-            flags.append(ClinicFlag(clinic=clinic, event=event, kind=ClinicFlag.Kind.POSSIBLE_DOUBLE_BILLING,
+        if POSSIBLE_DOUBLE_BILLING in event.verdict.flags:
+            flags.append(ClinicFlag(clinic=clinic, event_id=event.pk, kind=ClinicFlag.Kind.POSSIBLE_DOUBLE_BILLING,
                                     by="system"))
         notices.append(event)
-    StateChange.objects.bulk_create(changes)
+    _recordset_insert(StateChange._meta.db_table, STATE_CHANGE_COLUMNS, changes)
     if flags:
         ClinicFlag.objects.bulk_create(flags)
     if not notices:
         return
     if deliver_now:
         for event in notices:
-            notify_send(person_id=event.person_id, kind=NOTIFICATION_KIND, context=notice_context(event, clinic))
-    else:
-        channel = get_backend().channel
-        rows = []
-        for event in notices:
-            context = notice_context(event, clinic)
-            rows.append(Notification(person_id=event.person_id, kind=NOTIFICATION_KIND, context=context,
-                                     body=render(NOTIFICATION_KIND, context), channel=channel))
-        Notification.objects.bulk_create(rows)
+            notify_send(person_id=event.verdict.person_id, kind=NOTIFICATION_KIND,
+                        context=notice_context(event, clinic))
+        return
+    channel = get_backend().channel
+    rows = []
+    for event in notices:
+        context = notice_context(event, clinic)
+        rows.append((event.verdict.person_id, NOTIFICATION_KIND, context, channel,
+                     render(NOTIFICATION_KIND, context), Notification.Status.PENDING, 0, now))
+    _recordset_insert(Notification._meta.db_table, NOTIFICATION_COLUMNS, rows)
 
 
-def notice_context(event: InsuredEvent, clinic: Organisation) -> dict:
+STATE_CHANGE_COLUMNS = [("content_type_id", "integer"), ("object_id", "bigint"), ("transition", "text"),
+                        ("from_state", "text"), ("to_state", "text"), ("by", "text"), ("reason", "text"),
+                        ("at", "timestamptz")]
+NOTIFICATION_COLUMNS = [("person_id", "bigint"), ("kind", "text"), ("context", "jsonb"), ("channel", "text"),
+                        ("body", "text"), ("status", "text"), ("attempts", "smallint"), ("created_at", "timestamptz")]
+
+
+def notice_context(event: Stored, clinic: Organisation) -> dict:
     base = getattr(settings, "PUBLIC_BASE_URL", "").rstrip("/")
-    return {"event": event.pk, "clinic": clinic.name, "service": event.service_code,
-            "date": event.service_date.isoformat(), "amount": format_tiyn(event.amount_tiyn),
-            "deadline": timezone.localdate(event.patient_deadline).isoformat(),
+    return {"event": event.pk, "clinic": clinic.name, "service": event.item.service_code,
+            "date": event.item.service_date.isoformat(), "amount": format_tiyn(event.item.amount_tiyn),
+            "deadline": timezone.localdate(event.deadline).isoformat(),
             "link": f"{base}/kk/citizen/events/{event.pk}/"}

@@ -23,7 +23,8 @@ def test_a_valid_event_awaits_the_patient_who_is_notified(clinic, citizen, cover
     assert body["insurer"] == covered.insurer.code and body["iin"].endswith("******")
     event = InsuredEvent.objects.get(pk=body["id"])
     assert event.person == citizen.person and event.patient_deadline > timezone.now()
-    assert [c.to_state for c in history_of(event)] == ["validated", "awaiting_patient"]
+    [change] = history_of(event)
+    assert (change.from_state, change.to_state, change.by) == ("received", "awaiting_patient", clinic.organisation.code)
     notice = Notification.objects.get(person=citizen.person, kind="claim_reported")
     assert notice.context["event"] == event.pk and f"/citizen/events/{event.pk}/" in notice.context["link"]
 
