@@ -61,12 +61,12 @@ def _run_case(*, run: str, shape: str, clients: int, seconds: float, sources, si
     for t in threads:
         t.start()
     barrier.wait()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     time.sleep(seconds)
     stop.set()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     if errors:
         raise errors[0]
     all_latencies = sorted(x for per_client in latencies for x in per_client)
@@ -75,6 +75,7 @@ def _run_case(*, run: str, shape: str, clients: int, seconds: float, sources, si
         "shape": shape, "clients": clients, "transfers": count, "per_s": count / elapsed,
         "p50_ms": 1000 * statistics.median(all_latencies) if count else 0.0,
         "p99_ms": 1000 * all_latencies[min(count - 1, int(count * 0.99))] if count else 0.0,
+        "client_cpu_us": 1e6 * cpu / count if count else 0.0,
     }
 
 
@@ -101,7 +102,8 @@ def main() -> None:
     run = uuid.uuid4().hex[:8]
     sources, sinks, hot = _setup(run, max(CLIENTS))
     print(f"ledger: {seconds:g} s per case, 2-line transfers, one commit each (synchronous_commit as configured)")
-    print(f"{'shape':<12} {'clients':>7} {'transfers':>10} {'transfers/s':>12} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{'shape':<12} {'clients':>7} {'transfers':>10} {'transfers/s':>12} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'client CPU µs/transfer':>23}")
     results = []
     try:
         for shape in ("independent", "hot"):
@@ -110,7 +112,7 @@ def main() -> None:
                                    sinks=sinks, hot=hot)
                 results.append(result)
                 print(f"{shape:<12} {clients:>7} {result['transfers']:>10} {result['per_s']:>12.0f} "
-                      f"{result['p50_ms']:>8.2f} {result['p99_ms']:>8.2f}", flush=True)
+                      f"{result['p50_ms']:>8.2f} {result['p99_ms']:>8.2f} {result['client_cpu_us']:>23.0f}", flush=True)
         problems = [p for p in ledger_problems() if "bench-" in p or "trial balance" in p]
         print("ledger_check after the run:", "ok" if not problems else problems[:3])
     finally:
