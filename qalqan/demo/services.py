@@ -69,6 +69,9 @@ def demo_load() -> DemoReport:
     from qalqan.ledger.demo import demo_load as ledger_demo_load
 
     ledger_demo_load(report)  # the chart of accounts
+    from qalqan.site.demo import demo_load as site_demo_load
+
+    site_demo_load(report)  # the public site's pages in kk, ru and en
     return report
 
 

@@ -2,12 +2,15 @@
 left as they are (editors may have changed them); missing pages and missing translations are created."""
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Locale, Page, Site
 
+from qalqan.orgs.models import Organisation, StaffMembership
+
 from . import content
 from .models import ExplainerPage, FaqPage, HomePage, MarketplacePage, NewsIndexPage, NewsPage, PackagesPage
-from .services import cms_groups_sync
+from .services import cms_editor_grant, cms_groups_sync
 
 SOURCE = "kk"
 TRANSLATIONS = ("ru", "en")
@@ -16,21 +19,25 @@ TRANSLATIONS = ("ru", "en")
 @transaction.atomic
 def demo_load(report=None) -> HomePage:
     locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code, _ in settings.LANGUAGES}
+    for membership in StaffMembership.objects.filter(organisation__kind=Organisation.Kind.FUND).select_related(
+            "user", "organisation"):
+        cms_editor_grant(user=membership.user)  # fund staff edit pages and reference tables in /cms/
     cms_groups_sync()
     home = _home(locales)
+    section = ("title", "intro", "menu_title")
     for item in content.EXPLAINERS:
         if item["slug"] == "packages":
-            _page(home, PackagesPage, item["slug"], item, ("title", "intro", "menu_title"), locales)
+            _page(home, PackagesPage, item["slug"], item, section, locales)
         else:
-            _page(home, ExplainerPage, item["slug"], item, ("title", "intro", "body", "menu_title"), locales,
+            _page(home, ExplainerPage, item["slug"], item, (*section, "body"), locales,
                   streams=lambda lang, item=item: {"steps": _steps(item, lang), "table": _table(item, lang)})
-    _page(home, MarketplacePage, "marketplace", content.SECTIONS["marketplace"], ("title", "intro", "menu_title"), locales)
-    _page(home, FaqPage, "faq", content.SECTIONS["faq"], ("title", "intro", "menu_title"), locales,
+    _page(home, MarketplacePage, "marketplace", content.SECTIONS["marketplace"], section, locales)
+    _page(home, FaqPage, "faq", content.SECTIONS["faq"], section, locales,
           streams=lambda lang: {"items": _questions(lang)})
-    news = _page(home, NewsIndexPage, "news", content.SECTIONS["news"], ("title", "intro", "menu_title"), locales)
+    news = _page(home, NewsIndexPage, "news", content.SECTIONS["news"], section, locales)
     for item in content.NEWS:
-        _page(news, NewsPage, slugify(item["title_en"])[:80], {**item, "intro_kk": "", "intro_ru": "", "intro_en": ""},
-              ("title", "intro", "body"), locales, extra={"news_date": item["date"]}, in_menu=False)
+        _page(news, NewsPage, slugify(item["title_en"])[:80], item, ("title", "body"), locales,
+              extra={"news_date": item["date"]}, in_menu=False)
     return home
 
 
@@ -39,7 +46,7 @@ def _home(locales) -> HomePage:
     root = Page.get_first_root_node()
     home = HomePage.objects.filter(locale=locales[SOURCE], depth=2).first()
     if home is None:
-        home = _create(root, HomePage, "home-kk", content.HOME, ("title", "intro"), SOURCE, locales, {}, False)
+        home = _create(root, HomePage, "qalqan", content.HOME, ("title", "intro"), SOURCE, locales, {}, False)
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
@@ -63,24 +70,28 @@ def _page(parent, model, slug, item, fields, locales, streams=None, extra=None, 
     return page
 
 
-def _create(parent, model, slug, item, fields, lang, locales, values, in_menu):
-    page = model(slug=slug, locale=locales[lang], show_in_menus=in_menu,
+def _create(parent, model, slug, item, fields, lang, locales, values, in_menu, translation_key=None):
+    """A live page with one revision, made in fewer queries than save_revision().publish() would take."""
+    page = model(slug=slug, locale=locales[lang], show_in_menus=in_menu, live=True, has_unpublished_changes=False,
                  **{name: item[f"{name}_{lang}"] for name in fields}, **values)
+    if translation_key is not None:
+        page.translation_key = translation_key
     parent.add_child(instance=page)
-    page.save_revision().publish()
+    revision = page.save_revision(changed=False)
+    now = timezone.now()
+    Page.objects.filter(pk=page.pk).update(live_revision=revision, first_published_at=now, last_published_at=now)
     return page
 
 
 def _translate(page, model, item, fields, locales, extra, streams):
+    """The ru and en copies of a kk page: same translation key, under the parent's translation."""
     for lang in TRANSLATIONS:
         if page.has_translation(locales[lang]):
             continue
-        copy = page.copy_for_translation(locales[lang]).specific
-        for name in fields:
-            setattr(copy, name, item[f"{name}_{lang}"])
-        for name, value in (_streams(streams, lang) | extra).items():
-            setattr(copy, name, value)
-        copy.save_revision().publish()
+        parent = page.get_parent()
+        parent = parent if parent.is_root() else parent.get_translation(locales[lang])
+        _create(parent, model, page.slug if parent.depth > 1 else f"{page.slug}-{lang}", item, fields, lang,
+                locales, _streams(streams, lang) | extra, page.show_in_menus, translation_key=page.translation_key)
 
 
 def _streams(streams, lang) -> dict:

@@ -173,3 +173,14 @@ def test_pages_have_a_skip_link_one_h1_and_labelled_navigation(site_pages, path)
     assert '<nav class="main-nav" aria-label=' in body
     for field_id in re.findall(r'<input id="([^"]+)"', body):
         assert f'<label for="{field_id}"' in body
+
+
+@pytest.mark.parametrize("lang, label, button", [
+    ("kk", "Сіздің ЖСН (12 цифр)", "Мәртебені тексеру"),
+    ("ru", "Ваш ИИН (12 цифр)", "Проверить статус"),
+    ("en", "Your IIN (12 digits)", "Check status"),
+])
+def test_portal_strings_come_from_the_compiled_catalogues(site_pages, lang, label, button):
+    body = html(Client().get(f"/{lang}/"))
+    assert f'<label for="iin">{label}</label>' in body
+    assert f'<button type="submit">{button}</button>' in body
