@@ -222,3 +222,37 @@ def test_status_change_after_a_run_is_adjusted_in_the_next(fund, world, assert_t
     assert fund.api.post(f"/fund/subsidy-runs/{april}/disburse").status_code == 200
     assert balance_of(f"insurer:{world['a'].code}:premium") == before + M_30_44 + adjustment.amount_tiyn
     assert_trial_balance_zero()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_disburse_requests_at_once_have_one_effect(refdata, fund, world, assert_trial_balance_zero):
+    import threading
+
+    from django.db import connection
+
+    from qalqan.fund.subsidy.catalogue import sources_sync
+    from qalqan.fund.subsidy.models import SubsidySource
+    from qalqan.ledger.models import Transfer
+
+    sources_sync(SubsidySource)  # the flush of a transaction=True test removed the migrated rows
+    run_id = start(fund).json()["id"]
+    assert fund.api.post(f"/fund/subsidy-runs/{run_id}/approve").status_code == 200
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def disburse():
+        barrier.wait()
+        try:
+            statuses.append(fund.api.post(f"/fund/subsidy-runs/{run_id}/disburse").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=disburse) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200, 409]
+    assert Transfer.objects.filter(key__startswith=f"subsidy-run-{run_id}-").count() == 3 + 2  # 3 sources, 2 insurers
+    assert balance_of(f"insurer:{world['a'].code}:premium") == 2 * M_30_44
+    assert_trial_balance_zero()
