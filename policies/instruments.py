@@ -201,7 +201,7 @@ class BrokenLink:
 def instrument_chain_check(instrument: Instrument, events: list[InstrumentEvent]) -> BrokenLink | None:
     """The first broken link of one chain (events in seq order), or None when the chain is intact."""
     prev_hash = GENESIS_HASH
-    custodian = None
+    custodian = status = face_value = None
     for expected_seq, event in enumerate(events, start=1):
         if event.seq != expected_seq:
             return BrokenLink(instrument.number, expected_seq, f"missing (found seq {event.seq} instead)")
@@ -214,15 +214,26 @@ def instrument_chain_check(instrument: Instrument, events: list[InstrumentEvent]
         if digest != event.hash:
             return BrokenLink(instrument.number, event.seq, "hash does not match the event's content")
         if event.kind == Kind.ISSUED:
-            custodian = event.data.get("custodian")
+            custodian, status = event.data.get("custodian"), Status.ISSUED
         elif event.kind == Kind.CUSTODIAN_CHANGED:
             custodian = event.data.get("to")
+        elif event.kind in EVENT_RULES:
+            new_status = EVENT_RULES[event.kind][1]
+            if new_status:
+                status = new_status
+            elif event.kind == Kind.FUNDED and status == Status.ISSUED:
+                status = Status.ACTIVE
+        face_value = event.data.get("face_value_tiyn", face_value)
         prev_hash = event.hash
     if not events:
         return BrokenLink(instrument.number, 1, "the instrument has no events")
-    if custodian != instrument.custodian.code:
-        return BrokenLink(instrument.number, events[-1].seq,
-                          f"the instrument's custodian {instrument.custodian.code} is not the chain's {custodian}")
+    # the instrument row must agree with what its history says (nobody changed it behind the services' back)
+    for field, actual, expected in (("custodian", instrument.custodian.code, custodian),
+                                    ("status", instrument.status, status),
+                                    ("face value", instrument.face_value_tiyn, face_value)):
+        if actual != expected:
+            return BrokenLink(instrument.number, events[-1].seq,
+                              f"the instrument's {field} {actual} is not the chain's {expected}")
     return None
 
 

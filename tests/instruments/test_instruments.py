@@ -166,6 +166,18 @@ def test_verify_finds_a_rewritten_hash(instrument):
     assert (broken.seq, broken.problem) == (3, "prev_hash does not match the previous event's hash")
 
 
+@pytest.mark.parametrize("change, word", [
+    ({"status": "active"}, "status"),
+    ({"face_value_tiyn": 1}, "face value"),
+])
+def test_verify_finds_the_instrument_row_changed_outside_the_chain(instrument, change, word):
+    instrument_record(instrument_id=instrument.pk, kind="funded")
+    instrument_record(instrument_id=instrument.pk, kind="cancelled")
+    Instrument.objects.filter(pk=instrument.pk).update(**change)
+    _, broken = instruments_verify()
+    assert word in broken.problem
+
+
 def test_verify_finds_a_custodian_changed_outside_the_chain(instrument, other_insurer):
     Instrument.objects.filter(pk=instrument.pk).update(custodian=other_insurer.organisation)
     _, broken = instruments_verify()
