@@ -13,7 +13,6 @@ from qalqan.api.pagination import paginate
 from qalqan.core.kzid import is_valid_iin
 from qalqan.core.masking import mask_iin
 from qalqan.orgs.models import Organisation
-from qalqan.people.models import Person
 
 from .checks import EventItem
 from .coverage import eligibility_of
@@ -296,8 +295,7 @@ def clinic_event_detail(request, event_id: int):
 def clinic_eligibility(request, iin: str):
     if not is_valid_iin(iin):
         raise Unprocessable.for_field("iin", "the ИИН is not valid (12 digits with a correct control digit)")
-    person = Person.objects.filter(iin=iin).first()
-    policies = eligibility_of(person, timezone.localdate())
+    policies = eligibility_of(iin, timezone.localdate())
     return {"iin": mask_iin(iin), "insured": bool(policies), "policies": policies}
 
 

@@ -2,9 +2,10 @@
 
 `facts_for(...)` gathers in a handful of queries everything the format-logical checks need for a whole batch.
 """
+import time
 from datetime import date
 
-from policies.models import Policy, PolicyBenefit
+from policies.models import Policy
 from qalqan.people.models import Person
 
 from .checks import BenefitFact, Facts, PolicyFact, TariffFact
@@ -14,32 +15,50 @@ from .models import ClaimRule, InsuredEvent, ServiceTariff
 COVERING_STATUSES = (Policy.Status.ACTIVE, Policy.Status.EXPIRED, Policy.Status.CANCELLED, Policy.Status.TRANSFERRED)
 
 
+TARIFF_CACHE_SECONDS = 60
+_tariffs: tuple[float, dict[str, list[TariffFact]]] | None = None
+
+
 def tariff_facts() -> dict[str, list[TariffFact]]:
+    """The whole (small) dated tariff table, kept in the process for a minute: tariffs change by law, rarely."""
+    global _tariffs
+    now = time.monotonic()
+    if _tariffs is not None and now - _tariffs[0] < TARIFF_CACHE_SECONDS:
+        return _tariffs[1]
     tariffs: dict[str, list[TariffFact]] = {}
     for row in ServiceTariff.objects.values_list("code", "benefit", "tariff_tiyn", "valid_from", "valid_to"):
         tariffs.setdefault(row[0], []).append(TariffFact(*row))
+    _tariffs = (now, tariffs)
     return tariffs
 
 
+def tariffs_forget() -> None:
+    """Drop the process cache (after the table changes, and in tests)."""
+    global _tariffs
+    _tariffs = None
+
+
 def policy_facts(person_ids) -> dict[int, list[PolicyFact]]:
-    """Every policy that may cover a day for these persons, with its benefits (two queries, three with rules)."""
+    """Every policy that may cover a day for these persons, with its benefits (one query; two with rules)."""
     rows = list(Policy.objects.filter(holder_id__in=person_ids, status__in=COVERING_STATUSES).values_list(
-        "id", "number", "insurer_id", "version__product_id", "start_date", "end_date", "ended_on", "holder_id"))
+        "id", "number", "insurer_id", "version__product_id", "start_date", "end_date", "ended_on", "holder_id",
+        "benefits__benefit", "benefits__limit_tiyn", "benefits__used_tiyn", "benefits__waiting_until"))
     if not rows:
         return {}
-    benefits: dict[int, dict[str, BenefitFact]] = {}
-    for policy_id, code, limit, used, waiting in PolicyBenefit.objects.filter(
-            policy_id__in=[r[0] for r in rows]).values_list("policy_id", "benefit", "limit_tiyn", "used_tiyn",
-                                                             "waiting_until"):
-        benefits.setdefault(policy_id, {})[code] = BenefitFact(code, limit, used, waiting)
     above = set(ClaimRule.objects.filter(product_id__in={r[3] for r in rows}, allow_above_tariff=True)
                 .values_list("product_id", flat=True))
+    policies: dict[int, PolicyFact] = {}
     result: dict[int, list[PolicyFact]] = {}
-    for pid, number, insurer_id, product_id, start, end, ended_on, holder_id in rows:
-        until = min(end, ended_on) if ended_on else end
-        result.setdefault(holder_id, []).append(PolicyFact(
-            id=pid, number=number, insurer_id=insurer_id, product_id=product_id, covers_from=start,
-            covers_until=until, benefits=benefits.get(pid, {}), allow_above_tariff=product_id in above))
+    for pid, number, insurer_id, product_id, start, end, ended_on, holder_id, code, limit, used, waiting in rows:
+        policy = policies.get(pid)
+        if policy is None:
+            until = min(end, ended_on) if ended_on else end
+            policy = policies[pid] = PolicyFact(
+                id=pid, number=number, insurer_id=insurer_id, product_id=product_id, covers_from=start,
+                covers_until=until, benefits={}, allow_above_tariff=product_id in above)
+            result.setdefault(holder_id, []).append(policy)
+        if code is not None:
+            policy.benefits[code] = BenefitFact(code, limit, used, waiting)
     return result
 
 
@@ -57,14 +76,17 @@ def facts_for(*, iins, days) -> Facts:
     return facts
 
 
-def eligibility_of(person: Person | None, day: date) -> list[dict]:
-    """The person's policies covering `day` with the remaining limit per benefit."""
-    if person is None:
-        return []
-    policies = (Policy.objects.filter(holder=person, status=Policy.Status.ACTIVE, start_date__lte=day,
-                                      end_date__gt=day)
-                .select_related("insurer").prefetch_related("benefits").order_by("id"))
-    return [{"number": p.number, "insurer": p.insurer.code,
-             "benefits": [{"code": b.benefit, "remaining_tiyn": b.remaining_tiyn,
-                           "limit_tiyn": b.limit_tiyn, "waiting_until": b.waiting_until} for b in p.benefits.all()]}
-            for p in policies]
+def eligibility_of(iin: str, day: date) -> list[dict]:
+    """The active policies of the person with this ИИН covering `day`, with the remaining limit per benefit
+    (one query)."""
+    rows = (Policy.objects.filter(holder__iin=iin, status=Policy.Status.ACTIVE, start_date__lte=day, end_date__gt=day)
+            .order_by("id", "benefits__benefit")
+            .values_list("id", "number", "insurer__code", "benefits__benefit", "benefits__limit_tiyn",
+                         "benefits__used_tiyn", "benefits__waiting_until"))
+    policies: dict[int, dict] = {}
+    for pid, number, insurer, code, limit, used, waiting in rows:
+        policy = policies.setdefault(pid, {"number": number, "insurer": insurer, "benefits": []})
+        if code is not None:
+            policy["benefits"].append({"code": code, "remaining_tiyn": limit - used, "limit_tiyn": limit,
+                                       "waiting_until": waiting})
+    return list(policies.values())

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from qalqan.refdata.catalogue import SERVICE_TARIFFS
 
+from .coverage import tariffs_forget
 from .models import ServiceTariff
 
 VALID_FROM = date(2025, 1, 1)
@@ -18,4 +19,6 @@ def service_tariffs_sync() -> int:
             code=row["code"], valid_from=VALID_FROM,
             defaults={"benefit": row["benefit"], "tariff_tiyn": row["tariff_tiyn"], "name_kk": row["name_kk"],
                       "name_ru": row["name_ru"], "name_en": row["name_en"]})
+    transaction.on_commit(tariffs_forget)
+    tariffs_forget()
     return len(SERVICE_TARIFFS)
