@@ -52,3 +52,13 @@ def test_fund_lists_contributions_filtered(fund, make_person, rates):
     body = fund.api.get("/fund/contributions", {"in_suspense": "true"}).json()
     assert [c["iin"] for c in body["items"]] == ["900101300007"]
     assert fund.api.get("/fund/contributions", {"iin": person.iin}).json()["items"][0]["in_suspense"] is False
+
+
+def test_the_openapi_schema_describes_every_path(anonymous, rates):
+    paths = anonymous.get("/openapi.json").json()["paths"]
+    for path in ("/api/v1/fund/contributions", "/api/v1/status/{iin}", "/api/v1/contributions/calculator",
+                 "/api/v1/citizen/contributions", "/api/v1/citizen/refunds", "/api/v1/fund/refunds",
+                 "/api/v1/fund/refunds/{refund_id}/approve", "/api/v1/fund/refunds/{refund_id}/reject"):
+        assert path in paths, path
+    body = paths["/api/v1/fund/contributions"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["type"] == "array" and "reference" in body["items"]["properties"]
