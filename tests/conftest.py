@@ -123,9 +123,9 @@ def person_rows(count: int, **kwargs) -> list[dict]:
 
 @pytest.fixture
 def make_person(refdata):
-    def make(**kwargs) -> Person:
+    def make(*, today: date | None = None, **kwargs) -> Person:
         row = person_row(**kwargs)
-        result = people_upsert(rows=[row])
+        result = people_upsert(rows=[row], today=today)
         assert not result.errors, result.errors
         return Person.objects.get(iin=row["iin"])
 

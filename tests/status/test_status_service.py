@@ -1,3 +1,4 @@
+import functools
 from datetime import date
 
 import pytest
@@ -13,6 +14,12 @@ from tests.contributions.factories import months_back, payment
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def make_person(make_person):
+    """People registered on the frozen TODAY, so their category memberships are in force on it."""
+    return functools.partial(make_person, today=TODAY)
 
 
 def pay_months(person, periods, kind="employee"):
