@@ -23,6 +23,7 @@ def _enqueue(notification_id: int) -> None:
 
 def notification_deliver_now(*, notification_id: int) -> Notification:
     """Deliver one pending message (safe to run twice: a sent message is not sent again)."""
+    failure = None
     with transaction.atomic():
         notification = Notification.objects.select_for_update().select_related("person").get(pk=notification_id)
         if notification.status == Notification.Status.SENT:
@@ -30,12 +31,15 @@ def notification_deliver_now(*, notification_id: int) -> Notification:
         notification.attempts += 1
         try:
             get_backend().send(person=notification.person, body=notification.body, notification=notification)
-        except Exception:
+        except Exception as exc:  # recorded, then raised after the commit so Celery retries
+            failure = exc
             notification.status = Notification.Status.FAILED
             notification.save(update_fields=["status", "attempts"])
-            raise
-        notification.status, notification.sent_at = Notification.Status.SENT, timezone.now()
-        notification.save(update_fields=["status", "attempts", "sent_at"])
+        else:
+            notification.status, notification.sent_at = Notification.Status.SENT, timezone.now()
+            notification.save(update_fields=["status", "attempts", "sent_at"])
+    if failure is not None:
+        raise failure
     return notification
 
 

@@ -1,0 +1,52 @@
+import pytest
+
+from qalqan.notify.backends import ConsoleBackend, SmsBackend, get_backend
+from qalqan.notify.models import Notification
+from qalqan.notify.services import notification_deliver_now, notifications_relay, notify_send
+
+
+def test_send_writes_the_outbox_and_delivers_after_commit(citizen, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        n = notify_send(person_id=citizen.person.pk, kind="policy_issued", context={"number": "KZQ1", "due": "5 ₸"})
+    assert Notification.objects.get(pk=n.pk).status == "pending"  # nothing leaves before the commit
+    assert len(callbacks) == 1
+    callbacks[0]()
+    n.refresh_from_db()
+    assert n.status == "sent" and n.attempts == 1 and "KZQ1" in n.body
+
+
+def test_delivering_twice_sends_once(citizen):
+    n = notify_send(person_id=citizen.person.pk, kind="login_code", context={"code": "123456"})
+    notification_deliver_now(notification_id=n.pk)
+    notification_deliver_now(notification_id=n.pk)
+    n.refresh_from_db()
+    assert n.status == "sent" and n.attempts == 1
+
+
+def test_message_is_in_kazakh_by_default_and_falls_back_for_unknown_kinds(citizen):
+    n = notify_send(person_id=citizen.person.pk, kind="something_new", context={"a": 1})
+    assert n.body.startswith("something_new")
+
+
+def test_backend_is_chosen_by_setting(settings):
+    assert isinstance(get_backend(), ConsoleBackend)
+    settings.NOTIFY_BACKEND = "qalqan.notify.backends.SmsBackend"
+    assert isinstance(get_backend(), SmsBackend)
+
+
+class Broken(ConsoleBackend):
+    def send(self, **kwargs):
+        raise ConnectionError("gateway down")
+
+
+def test_a_failed_delivery_is_retried_by_the_relay(citizen, settings):
+    n = notify_send(person_id=citizen.person.pk, kind="policy_paid", context={"number": "X", "valid_until": "Y"})
+    settings.NOTIFY_BACKEND = "tests.notify.test_notify.Broken"
+    with pytest.raises(ConnectionError):
+        notification_deliver_now(notification_id=n.pk)
+    n.refresh_from_db()
+    assert n.status == "failed"
+    settings.NOTIFY_BACKEND = "qalqan.notify.backends.ConsoleBackend"
+    assert notifications_relay() == 1
+    n.refresh_from_db()
+    assert n.status == "sent" and n.attempts == 2
