@@ -13,6 +13,8 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from qalqan.core.money import prorate
+from qalqan.ledger.models import Account
+from qalqan.ledger.services import account_ensure, transfer_post
 from qalqan.orgs.models import Organisation
 
 from .models import GENESIS_HASH, Instrument, InstrumentEvent
@@ -148,9 +150,6 @@ def instrument_transfer_custody(*, instrument_id: int, to_custodian: Organisatio
     with idempotency key `key`); a `custodian_changed` event keeps the history. Repeating the call with the
     same key after it succeeded changes nothing.
     """
-    from qalqan.ledger.models import Account, Transfer
-    from qalqan.ledger.services import account_ensure, transfer_post
-
     instrument = instrument_lock(instrument_id)
     if instrument.events.filter(kind=Kind.CUSTODIAN_CHANGED, data__key=key).exists():
         return instrument

@@ -1,0 +1,80 @@
+"""Races with real threads against PostgreSQL: one effect each, the trial balance zero."""
+import threading
+
+import pytest
+from django.db import connection
+
+from insurers.services import BenefitIn, pricing_tables_sync, product_publish
+from policies.models import Application, Policy
+from policies.services import application_submit
+from qalqan.ledger.services import balance_of
+from qalqan.payments.models import Payment
+from qalqan.payments.services import payment_start
+
+
+def in_threads(n, work):
+    barrier = threading.Barrier(n)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(work())
+        except Exception as exc:  # collected for the assertions
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, errors
+
+
+@pytest.fixture
+def world(refdata, make_org, make_citizen, insured_people):
+    pricing_tables_sync()
+    insurer = make_org("insurer", "insurer-r")
+    product_publish(insurer=insurer.organisation, code="gold", name="Gold", kind="osms_dms",
+                    annual_premium_tiyn=15_000_000, benefits=[BenefitIn("dental", 1_000_000)])
+    citizen = make_citizen(categories=["employee"])
+    insured_people.add(citizen.person.pk)
+    return citizen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_applications_at_once_one_policy(world):
+    results, errors = in_threads(3, lambda: application_submit(person_id=world.person.pk, product_code="gold").status)
+    assert not errors and sorted(results) == ["approved", "rejected", "rejected"]
+    assert Policy.objects.filter(holder=world.person).count() == 1
+    assert Application.objects.filter(status="rejected", reasons__0__code="overlapping_policy").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_paying_twice_in_two_tabs_one_effect(world, assert_trial_balance_zero):
+    application = application_submit(person_id=world.person.pk, product_code="gold")
+    payment = Payment.objects.get(subject="policy", subject_id=application.policy.pk)
+    results, errors = in_threads(2, lambda: payment_start(payment_id=payment.pk, person_id=world.person.pk,
+                                                          provider="pension").payment.status)
+    assert results == ["succeeded"] and len(errors) == 1 and getattr(errors[0], "status", None) == 409
+    assert Policy.objects.get(pk=application.policy.pk).status == "active"
+    assert balance_of("insurer:insurer-r:premium") == 15_000_000
+    assert_trial_balance_zero()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_webhooks_for_a_policy_payment_activate_once(world, stripe_local, send_stripe_event,
+                                                                assert_trial_balance_zero):
+    application = application_submit(person_id=world.person.pk, product_code="gold")
+    payment = Payment.objects.get(subject="policy", subject_id=application.policy.pk)
+    payment_start(payment_id=payment.pk, person_id=world.person.pk, provider="stripe", payment_method="pm_card_visa")
+    payment = Payment.objects.get(pk=payment.pk)
+    obj = {"id": payment.provider_ref, "amount": payment.amount_tiyn, "currency": "kzt"}
+    results, errors = in_threads(4, lambda: send_stripe_event("payment_intent.succeeded", obj).json()["outcome"])
+    assert not errors and sorted(results) == ["already_succeeded"] * 3 + ["succeeded"]
+    policy = Policy.objects.get(pk=application.policy.pk)
+    assert policy.status == "active" and policy.instrument.events.filter(kind="funded").count() == 2
+    assert balance_of("insurer:insurer-r:premium") == 15_000_000
+    assert_trial_balance_zero()
