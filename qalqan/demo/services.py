@@ -69,6 +69,9 @@ def demo_load() -> DemoReport:
     from qalqan.ledger.demo import demo_load as ledger_demo_load
 
     ledger_demo_load(report)  # the chart of accounts
+    from qalqan.people.demo import demo_load as people_demo_load
+
+    people_demo_load(report)  # contributions, refunds and a realistic mix of insurance statuses
     from qalqan.site.demo import demo_load as site_demo_load
 
     site_demo_load(report)  # the public site's pages in kk, ru and en

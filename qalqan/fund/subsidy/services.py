@@ -79,6 +79,7 @@ def subsidy_run_calculate(*, run_id: int, by: str = "system", stop_after_chunks:
                 run.calculation_started_at = timezone.now()
             lo, hi = run.last_policy_id, min(run.last_policy_id + _chunk_size(), run.max_policy_id)
             with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
                 cursor.execute(insert_normal_lines_sql(), {"run": run.pk, "lo": lo, "hi": hi, **inputs.params("c")})
             run.last_policy_id = hi
             run.chunks_done += 1
@@ -97,6 +98,7 @@ def _finish_calculation(*, run_id: int, by: str) -> SubsidyRun:
     previous = (SubsidyRun.objects.filter(period__lt=run.period, status=SubsidyRun.Status.DISBURSED)
                 .order_by("-period").first())
     with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
         if previous is not None:
             cursor.execute(insert_adjustments_sql(), {
                 "run": run.pk, "prev": previous.pk, "since": previous.calculation_started_at or previous.created_at,
