@@ -1,0 +1,187 @@
+"""Policies: applications per second end to end, and policy PDF renders per second.
+
+1. End to end over HTTP on a gunicorn of BENCH_POLICIES_WORKERS (3) workers, with a localstripe server on
+   loopback: BENCH_POLICIES_COUNT (600) insured citizens each POST /citizen/applications (an osms_dms product:
+   the fund subsidises, the rest is due), then POST /citizen/payments/{id}/stripe with a test card; localstripe
+   sends its signed payment_intent.succeeded webhook to POST /api/v1/webhooks/stripe, which activates the
+   policy (ledger postings, instrument funded, subsidy). The clock stops when every policy is active.
+   BENCH_POLICIES_CLIENTS (12) client threads. Target ≥ 200 applications/s.
+2. PDF renders per second on one core (in-process WeasyPrint), for BENCH_POLICIES_PDF_SECONDS (10).
+   Target ≥ 20/s.
+"""
+import os
+import random
+import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+
+import requests
+from django.db import connection
+
+from bench.server import gunicorn, percentile
+
+INSURER = ("bench-insurer", "Bench Сақтандыру")
+LAST_NAME = "Бенчполис"
+
+
+def _prepare(count: int) -> tuple[list[tuple[int, str]], str]:
+    from insurers.services import BenefitIn, pricing_tables_sync, product_publish
+    from qalqan.core.kzid import synthetic_iin
+    from qalqan.orgs.services import organisation_create, token_issue
+    from qalqan.people.models import Person
+    from qalqan.people.services import people_upsert
+    from qalqan.people.status import status_recompute
+    from qalqan.refdata.services import refdata_sync
+
+    refdata_sync()
+    pricing_tables_sync()
+    insurer = organisation_create(kind="insurer", code=INSURER[0], name=INSURER[1])
+    product_publish(insurer=insurer, code="bench-gold", name="Bench Gold", kind="osms_dms",
+                    annual_premium_tiyn=15_000_000,
+                    benefits=[BenefitIn("dental", 20_000_000), BenefitIn("inpatient", 500_000_000)])
+    rng = random.Random(secrets.randbits(32))
+    rows, seen = [], set()
+    while len(rows) < count:  # fresh people every run: no overlapping policies from earlier runs
+        iin = synthetic_iin(date(1960 + rng.randrange(40), 1 + rng.randrange(12), 1 + rng.randrange(28)),
+                            rng.choice("MF"), rng.randrange(10000))
+        if iin and iin not in seen:
+            seen.add(iin)
+            rows.append({"iin": iin, "last_name": LAST_NAME, "first_name": "Тест", "birth_date": _birth(iin),
+                         "sex": "M" if int(iin[6]) % 2 else "F", "phone": "+77010000000", "region": "astana",
+                         "categories": ["disabled"]})
+    existing = set(Person.objects.filter(iin__in=seen).values_list("iin", flat=True))
+    rows = [r for r in rows if r["iin"] not in existing]
+    for start in range(0, len(rows), 5000):
+        people_upsert(rows=rows[start:start + 5000])
+    people = list(Person.objects.filter(iin__in=[r["iin"] for r in rows]).values_list("pk", flat=True))
+    status_recompute(person_ids=people)
+    return [(p.pk, token_issue(person=p)) for p in Person.objects.filter(pk__in=people)], insurer.code
+
+
+def _birth(iin: str) -> str:
+    century = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}[int(iin[6])]
+    return f"{century + int(iin[:2])}-{iin[2:4]}-{iin[4:6]}"
+
+
+def _applications(base: str, citizens, insurer_code: str, clients: int):
+    timings = {"apply": [], "pay": []}
+    errors = []
+    lock = threading.Lock()
+    local = threading.local()
+
+    def session() -> requests.Session:
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+        return local.session
+
+    def one(token: str) -> int | None:
+        headers = {"Authorization": f"Bearer {token}"}
+        t0 = time.perf_counter()
+        r = session().post(f"{base}/api/v1/citizen/applications", json={"product": "bench-gold",
+                                                                         "insurer": insurer_code},
+                           headers=headers, timeout=60)
+        t1 = time.perf_counter()
+        if r.status_code != 201 or not r.json().get("payment"):
+            with lock:
+                errors.append(f"apply {r.status_code} {r.text[:120]}")
+            return None
+        payment = r.json()["payment"]
+        r = session().post(f"{base}/api/v1/citizen/payments/{payment}/stripe",
+                           json={"payment_method": "pm_card_visa"}, headers=headers, timeout=60)
+        t2 = time.perf_counter()
+        with lock:
+            timings["apply"].append(t1 - t0)
+            timings["pay"].append(t2 - t1)
+            if r.status_code != 200:
+                errors.append(f"pay {r.status_code} {r.text[:120]}")
+        return payment
+
+    with ThreadPoolExecutor(clients) as pool:
+        payments = [p for p in pool.map(one, [token for _, token in citizens]) if p]
+    return payments, timings, errors
+
+
+def _wait_active(payment_ids: list[int], timeout: float) -> int:
+    from qalqan.payments.models import Payment
+
+    deadline = time.monotonic() + timeout
+    done = 0
+    while time.monotonic() < deadline:
+        done = Payment.objects.filter(pk__in=payment_ids, status="succeeded").count()
+        if done >= len(payment_ids):
+            break
+        time.sleep(0.1)
+    return done
+
+
+def bench_end_to_end() -> None:
+    from qalqan.payments.localstripe_server import local_stripe
+
+    count = int(os.environ.get("BENCH_POLICIES_COUNT", 600))
+    clients = int(os.environ.get("BENCH_POLICIES_CLIENTS", 12))
+    workers = int(os.environ.get("BENCH_POLICIES_WORKERS", 3))
+    started = time.perf_counter()
+    citizens, insurer_code = _prepare(count)
+    print(f"prepared {len(citizens)} insured citizens with tokens in {time.perf_counter() - started:.1f} s")
+    state = Path(os.environ.get("QALQAN_DATA_DIR", ".data")) / f"bench-localstripe-{secrets.token_hex(4)}.pickle"
+    with local_stripe(state_file=state) as stripe_server:
+        env = {"STRIPE_API_BASE": stripe_server.base, "STRIPE_WEBHOOK_SECRET": stripe_server.webhook_secret,
+               "STRIPE_API_KEY": os.environ["STRIPE_API_KEY"], "DB_CONN_MAX_AGE": "600"}
+        with gunicorn(workers=workers, threads=2, env=env) as base:
+            stripe_server.point_webhooks_at(base)
+            t0 = time.perf_counter()
+            payments, timings, errors = _applications(base, citizens, insurer_code, clients)
+            t_requests = time.perf_counter() - t0
+            active = _wait_active(payments, timeout=120)
+            wall = time.perf_counter() - t0
+    state.unlink(missing_ok=True)
+    for name in ("apply", "pay"):
+        values = sorted(timings[name])
+        print(f"  POST {'/citizen/applications' if name == 'apply' else '/citizen/payments/{id}/stripe'}: "
+              f"p50 {percentile(values, 50) * 1000:.1f} ms, p99 {percentile(values, 99) * 1000:.1f} ms")
+    print(f"{len(payments)} applications with card payments in {t_requests:.1f} s "
+          f"({len(payments) / t_requests:.0f}/s of requests); {active} policies active by signed webhooks after "
+          f"{wall:.1f} s: {active / wall:.0f} applications/s end to end ({clients} clients, {workers} workers; "
+          f"target ≥ 200/s); {len(errors)} errors{': ' + errors[0] if errors else ''}")
+
+
+def bench_pdf() -> None:
+    from policies.models import Policy
+
+    seconds = float(os.environ.get("BENCH_POLICIES_PDF_SECONDS", 10))
+    policy = (Policy.objects.select_related("holder", "insurer", "version__product")
+              .exclude(status="transferred").order_by("-id").first())
+    if policy is None:
+        print("no policy to render (run the end-to-end part first)")
+        return
+    cores = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(cores)})  # one core
+    try:
+        _render_loop(policy, seconds)
+    finally:
+        os.sched_setaffinity(0, cores)
+
+
+def _render_loop(policy, seconds: float) -> None:
+    from policies.pdf import policy_pdf
+
+    policy_pdf(policy)  # warm up fonts and templates
+    renders, timings = 0, []
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        t = time.perf_counter()
+        policy_pdf(policy)
+        timings.append(time.perf_counter() - t)
+        renders += 1
+    timings.sort()
+    print(f"policy PDF (WeasyPrint, one core): {renders / sum(timings):.1f} renders/s, p50 "
+          f"{percentile(timings, 50) * 1000:.0f} ms, p99 {percentile(timings, 99) * 1000:.0f} ms (target ≥ 20/s)")
+
+
+def main() -> None:
+    connection.ensure_connection()
+    bench_end_to_end()
+    bench_pdf()
