@@ -52,7 +52,8 @@ class CategoryMembership(models.Model):
     """A person belongs to a benefit category over [valid_from, valid_to)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
-    category = models.SlugField(max_length=32, help_text="a code of refdata.BenefitCategory")
+    category = models.SlugField(max_length=32, db_index=False,  # the (category, valid_from) index serves look-ups
+                                help_text="a code of refdata.BenefitCategory")
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
 
