@@ -11,6 +11,8 @@ TEMPLATES = {
     "policy_expiring": lambda c: _("Policy %(number)s expires on %(valid_until)s. Renew it in Qalqan.") % c,
     "policy_cancelled": lambda c: _("Policy %(number)s is cancelled. Refund: %(refund)s.") % c,
     "topup_applied": lambda c: _("Top-up applied to policy %(number)s: limits raised.") % c,
+    "claim_reported": lambda c: _("%(clinic)s billed your insurance for the service %(service)s of %(date)s "
+                                  "(%(amount)s). Not received? Dispute it by %(deadline)s: %(link)s") % c,
 }
 
 

@@ -27,6 +27,42 @@ def test_a_valid_event_awaits_the_patient_who_is_notified(clinic, citizen, cover
     assert (change.from_state, change.to_state, change.by) == ("received", "awaiting_patient", clinic.organisation.code)
     notice = Notification.objects.get(person=citizen.person, kind="claim_reported")
     assert notice.context["event"] == event.pk and f"/citizen/events/{event.pk}/" in notice.context["link"]
+    assert notice.context["link"] in notice.body and clinic.organisation.name in notice.body
+    assert citizen.person.iin not in notice.body
+
+
+def test_the_patient_is_notified_only_after_the_commit(clinic, citizen, covered, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        r = clinic.api.post("/clinic/events", event_body(citizen.person))
+    notice = Notification.objects.get(kind="claim_reported")
+    assert r.status_code == 201 and notice.status == "pending"  # written with the event, not yet sent
+    for callback in callbacks:
+        callback()
+    notice.refresh_from_db()
+    assert notice.status == "sent" and notice.sent_at is not None
+
+
+def test_an_amount_above_the_tariff_is_accepted_only_when_the_product_allows(clinic, citizen, insurer, make_policy,
+                                                                             other_citizen):
+    make_policy(citizen.person, insurer.organisation, product_code="strict", rule={"allow_above_tariff": False})
+    make_policy(other_citizen.person, insurer.organisation, product_code="loose", rule={"allow_above_tariff": True})
+    strict = clinic.api.post("/clinic/events", event_body(citizen.person, event_id="s", amount_tiyn=500_001)).json()
+    assert [x["code"] for x in strict["reasons"]] == ["amount_above_tariff"] and strict["status"] == "invalid"
+    loose = clinic.api.post("/clinic/events", event_body(other_citizen.person, event_id="l", amount_tiyn=900_000))
+    assert loose.json()["status"] == "awaiting_patient" and loose.json()["reasons"] == []
+
+
+def test_the_filing_window_is_configurable(clinic, citizen, covered, settings):
+    old = timezone.localdate() - timedelta(days=20)
+    settings.CLAIMS_FILING_WINDOW_DAYS = 30
+    assert clinic.api.post("/clinic/events", event_body(citizen.person, event_id="a", service_date=old)).json()[
+        "status"] == "awaiting_patient"
+    settings.CLAIMS_FILING_WINDOW_DAYS = 14
+    late = clinic.api.post("/clinic/events", event_body(citizen.person, event_id="b", service_date=old)).json()
+    assert late["status"] == "invalid" and [x["code"] for x in late["reasons"]] == ["service_date_too_old"]
+    future = clinic.api.post("/clinic/events", event_body(citizen.person, event_id="c",
+                                                          service_date=timezone.localdate() + timedelta(days=1)))
+    assert [x["code"] for x in future.json()["reasons"]] == ["service_date_in_future"]
 
 
 def test_a_repeated_event_id_answers_the_first_event_unchanged(clinic, citizen, covered):

@@ -96,6 +96,21 @@ def test_silence_past_the_deadline_counts_as_confirmation(reported, citizen, cli
     assert events_confirm_silent() == 0  # idempotent
 
 
+def test_silence_is_swept_by_a_registered_beat_task(settings):
+    from qalqan.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["claims-confirm-silent"]
+    assert entry["task"] == "claims.confirm_silent" and entry["task"] in app.tasks
+    assert settings.CLAIMS_PATIENT_DEADLINE_DAYS > 0
+
+
+def test_the_patient_deadline_is_configurable(clinic, citizen, covered, settings):
+    settings.CLAIMS_PATIENT_DEADLINE_DAYS = 3
+    event_id = clinic.api.post("/clinic/events", event_body(citizen.person, event_id="d3")).json()["id"]
+    deadline = InsuredEvent.objects.get(pk=event_id).patient_deadline
+    assert timedelta(days=2, hours=23) < deadline - timezone.now() <= timedelta(days=3)
+
+
 def test_the_product_rule_auto_approves_low_risk_confirmed_events(clinic, citizen, insurer, make_policy):
     policy = make_policy(citizen.person, insurer.organisation, product_code="auto",
                          rule={"auto_approve": True, "max_amount_tiyn": 500_000, "requires_patient_confirmation": True})
@@ -108,7 +123,7 @@ def test_the_product_rule_auto_approves_low_risk_confirmed_events(clinic, citize
     InsuredEvent.objects.filter(pk=silent).update(patient_deadline=timezone.now() - timedelta(minutes=1))
     events_confirm_silent()
     assert InsuredEvent.objects.get(pk=silent).status == "under_review"  # silence is not the patient's word
-    policy.benefits.get(benefit="kdu").used_tiyn == 500_000
+    assert policy.benefits.get(benefit="kdu").used_tiyn == 500_000
     assert policy.instrument.events.filter(kind="drawn").count() == 1
 
 
