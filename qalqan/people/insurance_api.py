@@ -185,15 +185,19 @@ def _valid_iin(iin: str) -> str:
         "type": "array", "maxItems": MAX_ROWS, "items": ContributionIn.model_json_schema()}}}}},
 )
 def post_contributions(request, rows: list[Any]):
-    """Valid rows are kept even when others fail. `reference` de-duplicates: the same reference with the same
-    payment counts as a duplicate; with another payment it is an error (status 409; a one-row call is 409)."""
+    """Valid rows are kept even when others fail; each failed row is listed with its index, field and status.
+    `reference` de-duplicates: the same reference with the same payment counts as a duplicate; with another
+    payment it is an error (status 409). A one-row call whose row fails answers with that status itself
+    (409, or 422 with every field that failed) and stores nothing."""
     try:
         result = contributions_intake(rows=rows)
     except TooManyRows as exc:
         raise Unprocessable.for_field("body", str(exc)) from None
-    if len(rows) == 1 and result.errors and result.errors[0]["status"] == 409:
-        raise Conflict(result.errors[0]["message"], errors=[{"field": "reference",
-                                                               "message": result.errors[0]["message"]}])
+    if len(rows) == 1 and result.errors:
+        errors = [{"field": e["field"], "message": e["message"]} for e in result.errors]
+        if any(e["status"] == 409 for e in result.errors):
+            raise Conflict(result.errors[0]["message"], errors=errors)
+        raise Unprocessable("the payment was not stored", errors=errors)
     return result.as_dict()
 
 

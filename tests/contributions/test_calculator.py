@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from qalqan.core.money import format_tiyn
 from qalqan.people.rates import NoRule, contribution_calculate
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +78,36 @@ def test_public_calculator_refuses_bad_input(anonymous, rates, params, field):
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["errors"][0]["field"] == field
+
+
+# Every worked example of DOMAIN.md, through the service, the public API and the page alike.
+WORKED_EXAMPLES = [
+    ("employee", 300_000, 6_000_00),
+    ("employee", 1_500_000, 17_000_00),
+    ("employee", 3_000_000, 17_000_00),
+    ("self_payer", None, 4_250_00),
+    ("self_employed", None, 5_950_00),
+    ("employer", 850_000, 25_500_00),
+    ("state", None, 7_285_90),
+]
+
+
+@pytest.mark.parametrize(("kind", "income_tenge", "due_tiyn"), WORKED_EXAMPLES)
+@pytest.mark.parametrize("period", ["2025-06", "2026-01"])
+def test_every_worked_example_through_service_api_and_page(anonymous, rates, kind, income_tenge, due_tiyn, period):
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()
+    year, month = (int(p) for p in period.split("-"))
+    income_tiyn = None if income_tenge is None else income_tenge * 100
+    assert contribution_calculate(kind=kind, period=date(year, month, 1), income_tiyn=income_tiyn).amount_tiyn == due_tiyn
+
+    params = {"kind": kind, "period": period} | ({} if income_tiyn is None else {"income_tiyn": income_tiyn})
+    response = anonymous.get("/contributions/calculator", params)
+    assert response.status_code == 200 and response.json()["amount_tiyn"] == due_tiyn
+
+    form = {"kind": kind, "period": period} | ({} if income_tenge is None else {"income": f"{income_tenge:,}".replace(",", " ")})
+    page = Client().get("/en/contributions/calculator/", form)
+    assert page.status_code == 200 and page.context["due"].amount_tiyn == due_tiyn
+    assert format_tiyn(due_tiyn) in page.content.decode()

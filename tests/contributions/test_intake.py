@@ -140,3 +140,68 @@ def test_the_status_of_payers_is_recomputed_after_commit(make_person, rates, dja
     with django_capture_on_commit_callbacks(execute=True):
         contributions_intake(rows=[payment(person.iin)], today=TODAY)
     assert InsuranceStatus.objects.filter(person=person).exists()
+
+
+@pytest.mark.parametrize(("kind", "period", "at_cap_tiyn"), [
+    ("employee", "2025-06", 17_000_00),       # 2 % of 10 МЗП (85 000 ₸)
+    ("employee", "2022-05", 12_000_00),       # 2 % of 10 МЗП of 2022 (60 000 ₸)
+    ("employer", "2026-03", 25_500_00),       # 3 % of 10 МЗП
+    ("self_employed", "2025-06", 5_950_00),   # 5 % of 1.4 МЗП
+    ("self_payer", "2026-01", 4_250_00),      # 5 % of 1 МЗП
+    ("state", "2025-06", 7_285_90),           # 2 % of the 2023 average wage
+    ("platform", "2026-02", 17_000_00),       # 1 % of 20 МЗП
+])
+def test_each_kind_is_checked_against_its_rule_for_the_period(make_person, rates, kind, period, at_cap_tiyn):
+    person = make_person()
+    result = contributions_intake(rows=[
+        payment(person.iin, kind=kind, period=period, amount_tiyn=at_cap_tiyn, reference="at"),
+        payment(person.iin, kind=kind, period=period, amount_tiyn=at_cap_tiyn + 1, reference="above"),
+        payment(person.iin, kind=kind, period=period, months=3, amount_tiyn=3 * at_cap_tiyn, reference="quarter"),
+    ], today=TODAY)
+    assert (result.created, result.overpayments, result.errors) == (3, 1, [])
+    assert dict(Contribution.objects.values_list("reference", "overpayment")) == {
+        "at": False, "above": True, "quarter": False}
+
+
+def test_the_same_amount_is_an_overpayment_in_one_period_and_not_in_another(make_person, rates):
+    person = make_person()
+    contributions_intake(rows=[payment(person.iin, period="2022-05", amount_tiyn=15_000_00, reference="2022"),
+                               payment(person.iin, period="2025-05", amount_tiyn=15_000_00, reference="2025")],
+                         today=TODAY)
+    assert dict(Contribution.objects.values_list("reference", "overpayment")) == {"2022": True, "2025": False}
+
+
+def test_a_payment_refunded_while_in_suspense_is_matched_without_the_refunded_money(
+        rates, refdata, assert_trial_balance_zero, django_capture_on_commit_callbacks):
+    from qalqan.people.refunds import refund_approve, refund_request
+
+    row = person_row()
+    contributions_intake(rows=[payment(row["iin"], amount_tiyn=20_000_00, reference="held")], today=TODAY)
+    held = Contribution.objects.get()
+    refund = refund_request(contribution_id=held.pk, reason="overpayment", requester="payer", requested_by="f")
+    assert refund.amount_tiyn == 3_000_00
+    with django_capture_on_commit_callbacks(execute=True):
+        refund_approve(refund_id=refund.pk, by="fund", today=TODAY)
+    assert balance_of("suspense:contributions") == 17_000_00
+
+    with django_capture_on_commit_callbacks(execute=True):
+        people_upsert(rows=[row], today=TODAY)
+
+    held.refresh_from_db()
+    assert not held.in_suspense and held.person is not None
+    assert balance_of("suspense:contributions") == 0
+    assert balance_of("pool:osms") == 17_000_00
+    assert_trial_balance_zero()
+
+
+def test_a_person_registered_over_the_api_picks_up_the_payments_held_for_them(
+        fund, rates, assert_trial_balance_zero, django_capture_on_commit_callbacks):
+    row = person_row()
+    assert fund.api.post("/fund/contributions", [payment(row["iin"], period="2026-10")]).json()["suspense"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert fund.api.post("/fund/people", [row]).json()["created"] == 1
+    held = Contribution.objects.get()
+    assert not held.in_suspense and held.person.iin == row["iin"]
+    assert balance_of("suspense:contributions") == 0
+    assert InsuranceStatus.objects.filter(person=held.person).exists()
+    assert_trial_balance_zero()

@@ -146,3 +146,23 @@ def test_the_current_month_is_not_yet_debt():
     s = status(date(2026, 3, 31), paid_months=paid((2025, 3), (2026, 2)))
     assert s.debt_months == ()
     assert s.insured_until == date(2026, 5, 31)
+
+
+def test_twelve_months_prepaid_from_next_month_insure_from_next_month():
+    prepaid = paid((2026, 4), (2027, 3))  # paid in March for April onwards
+    assert not status(date(2026, 3, 20), paid_months=prepaid).insured
+    s = status(date(2026, 4, 1), paid_months=prepaid)
+    assert (s.insured, s.basis, s.insured_until) == (True, "contributions", date(2027, 6, 30))
+
+
+def test_a_month_with_a_gap_before_a_prepaid_year_is_owed_but_the_prepaid_year_insures():
+    months = paid((2025, 1), (2025, 10)) | paid((2026, 3), (2027, 2))
+    s = status(date(2026, 3, 10), paid_months=months)
+    assert (s.insured, s.basis) == (True, "contributions")
+    assert s.debt_months == (m(2025, 11), m(2025, 12), m(2026, 1), m(2026, 2))
+
+
+def test_the_mio_pays_for_the_registered_unemployed_and_levels_d_and_e_basis_is_the_category():
+    for code in ("unemployed", "sswl_d"):
+        s = status(date(2026, 5, 5), memberships=(Membership(code, date(2026, 2, 1)),))
+        assert (s.insured, s.basis, s.insured_until) == (True, code, None)

@@ -109,7 +109,7 @@ def test_the_monthly_sweep_recomputes_everyone(make_person, rates, settings):
 def test_api_answers_from_the_materialised_row(anonymous, make_person, rates):
     cache.clear()
     person = make_person(birth_date=date(1950, 1, 1), categories=["pensioner"])
-    status_recompute(person_ids=[person.pk])
+    status_recompute(person_ids=[person.pk], today=TODAY)
     body = anonymous.get(f"/status/{person.iin}").json()
     assert body == {"iin": person.iin[:6] + "******", "insured": True, "basis": "pensioner", "insured_until": None}
 
