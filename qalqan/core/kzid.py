@@ -5,6 +5,7 @@ if r is 10, again with weights 3..11,1,2; if still 10 the number is never issued
 """
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 FIRST_WEIGHTS = tuple(range(1, 12))
 SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
@@ -44,6 +45,13 @@ def _check_shape_and_control(number: str, label: str) -> None:
 
 def parse_iin(iin: str) -> IinInfo:
     """Validate an ИИН fully and return the birth date and sex it encodes."""
+    if not isinstance(iin, str):
+        raise InvalidNumber("ИИН must be exactly 12 digits")
+    return _parse_iin(iin)
+
+
+@lru_cache(maxsize=65536)  # a registry row is checked by its field and again by its model
+def _parse_iin(iin: str) -> IinInfo:
     _check_shape_and_control(iin, "ИИН")
     century_digit = int(iin[6])
     if century_digit not in CENTURY_BY_DIGIT:

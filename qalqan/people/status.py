@@ -11,7 +11,7 @@ from django.utils import timezone
 from qalqan.refdata.models import BenefitCategory
 
 from . import insurance
-from .models import CategoryMembership, InsuranceRule, InsuranceStatus, Person, TemporaryStatusGrant
+from .models import InsuranceRule, InsuranceStatus, Person, TemporaryStatusGrant
 
 CHUNK = 5000
 INSURING_GROUPS = (BenefitCategory.Group.PRIVILEGED, BenefitCategory.Group.MIO)
@@ -42,6 +42,17 @@ WHERE c.person_id = ANY(%(ids)s) AND c.period >= %(since)s
                                 WHERE r.contribution_id = c.id AND r.status IN ('approved', 'paid')), 0)
 """
 
+# Arrays (= ANY) rather than Django's `__in`: a chunk is thousands of ids, one parameter instead of thousands.
+_MEMBERSHIPS_SQL = """
+SELECT m.person_id, m.category, m.valid_from, m.valid_to FROM people_categorymembership m
+WHERE m.person_id = ANY(%(ids)s)
+"""
+_GRANTS_SQL = """
+SELECT g.person_id, g.valid_from, g.valid_to FROM people_temporarystatusgrant g
+WHERE g.person_id = ANY(%(ids)s) AND g.valid_to > %(today)s
+"""
+_EXISTING_SQL = "SELECT id FROM people_person WHERE id = ANY(%(ids)s) ORDER BY id"
+
 _UPSERT_SQL = """
 INSERT INTO people_insurancestatus (person_id, insured, basis, insured_until, debt_months, computed_at,
                                     computed_for)
@@ -58,19 +69,19 @@ def facts_for(person_ids: list[int], *, today: date) -> dict[int, insurance.Fact
     """The facts of these people, as the pure rules take them."""
     since = insurance.month_start(insurance.month_index(today) - insurance.LOOKBACK_MONTHS - 12)
     paid: dict[int, set[int]] = {pk: set() for pk in person_ids}
+    memberships: dict[int, list] = {pk: [] for pk in person_ids}
+    grants: dict[int, list] = {pk: [] for pk in person_ids}
     with connection.cursor() as cursor:
         cursor.execute(_PAID_SQL, {"ids": person_ids, "since": since})
         for pk, period, months in cursor.fetchall():
             first = insurance.month_index(period)
             paid[pk].update(range(first, first + months))
-    memberships: dict[int, list] = {pk: [] for pk in person_ids}
-    for pk, code, start, end in CategoryMembership.objects.filter(person_id__in=person_ids).values_list(
-            "person_id", "category", "valid_from", "valid_to"):
-        memberships[pk].append(insurance.Membership(code, start, end))
-    grants: dict[int, list] = {pk: [] for pk in person_ids}
-    for pk, start, end in TemporaryStatusGrant.objects.filter(person_id__in=person_ids, valid_to__gt=today) \
-            .values_list("person_id", "valid_from", "valid_to"):
-        grants[pk].append(insurance.Grant(start, end))
+        cursor.execute(_MEMBERSHIPS_SQL, {"ids": person_ids})
+        for pk, code, start, end in cursor.fetchall():
+            memberships[pk].append(insurance.Membership(code, start, end))
+        cursor.execute(_GRANTS_SQL, {"ids": person_ids, "today": today})
+        for pk, start, end in cursor.fetchall():
+            grants[pk].append(insurance.Grant(start, end))
     return {
         pk: insurance.Facts(frozenset(paid[pk]), tuple(memberships[pk]), tuple(grants[pk])) for pk in person_ids
     }
@@ -85,7 +96,9 @@ def status_recompute(*, person_ids, today: date | None = None) -> int:
     insuring, rules = insuring_categories(), status_rules()
     done = 0
     for offset in range(0, len(ids), CHUNK):
-        chunk = list(Person.objects.filter(pk__in=ids[offset:offset + CHUNK]).values_list("pk", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute(_EXISTING_SQL, {"ids": ids[offset:offset + CHUNK]})
+            chunk = [pk for (pk,) in cursor.fetchall()]
         done += _recompute_chunk(chunk, insuring=insuring, rules=rules, today=today)
     return done
 
