@@ -193,7 +193,11 @@ LOGGING = {
     "filters": {"mask_iin": {"()": "qalqan.core.logging.MaskIinFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_iin"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # its INFO is a line per rendering step of every PDF
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 if QALQAN_ENV == "production":
