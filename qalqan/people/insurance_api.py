@@ -218,6 +218,8 @@ def post_temporary_status(request, iin: str, body: TemporaryIn):
     person = Person.objects.filter(iin=_valid_iin(iin)).first()
     if person is None:
         raise NotFound()
+    if not body.reason.strip():
+        raise Unprocessable.for_field("reason", "name the documents the temporary status rests on")
     try:
         grant = temporary_status_grant(person_id=person.pk, by=request.principal.actor, reason=body.reason)
     except StatusRefused as exc:

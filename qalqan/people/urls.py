@@ -8,4 +8,5 @@ urlpatterns = [
     path("contributions/calculator/", views.calculator_page, name="calculator"),
     path("my/contributions/", views.my_contributions, name="my-contributions"),
     path("fund/refunds/", views.fund_refunds, name="fund-refunds"),
+    path("fund/temporary-status/", views.fund_temporary_status, name="fund-temporary-status"),
 ]

@@ -1,5 +1,5 @@
 """Pages: the public status check and calculator, the citizen's contributions, the fund's refund queue."""
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -17,9 +17,11 @@ from qalqan.core.money import tenge_to_tiyn
 from qalqan.orgs.principal import principal_for_user
 
 from .insurance_selectors import contribution_months, contributions_for, refunds_for, status_by_iin, status_of
-from .models import PayerKind, Refund
+from .models import Contribution, PayerKind, Refund, TemporaryStatusGrant
 from .rates import NoRule, RateBook, contribution_calculate
 from .refunds import RefundInvalid, RefundRefused, refund_approve, refund_reject, refund_request
+from .selectors import person_by_iin
+from .status import StatusRefused, temporary_status_grant
 from .throttling import allow_public_request
 
 
@@ -151,6 +153,8 @@ def fund_refunds(request):
     actor = _fund_staff(request)
     if actor is None:
         return redirect_to_login(request.get_full_path())
+    if request.method == "POST" and request.POST.get("action") == "request":
+        return _record_payer_request(request, actor)
     if request.method == "POST":
         refund_id = int(request.POST.get("refund") or 0)
         reason = request.POST.get("reason", "").strip()
@@ -173,4 +177,66 @@ def fund_refunds(request):
     if status in Refund.Status.values:
         queryset = queryset.filter(status=status)
     return render(request, "people/fund_refunds.html", {"refunds": queryset[:200], "status": status,
-                                                        "statuses": Refund.Status.choices})
+                                                        "statuses": Refund.Status.choices,
+                                                        "reasons": Refund.Reason.choices})
+
+
+def _record_payer_request(request, actor: str):
+    """A payer (an employer, an entrepreneur, the state) asks by letter for a refund of its payment, named by the
+    payment's reference; fund staff record it here and it joins the queue. The amount is optional (by default
+    the whole payment, or the part above the cap for an overpayment)."""
+    reference = request.POST.get("reference", "").strip()
+    contribution = Contribution.objects.filter(reference=reference).first() if reference else None
+    if contribution is None:
+        messages.error(request, _("No payment has this reference."))
+        return redirect(request.path)
+    amount = request.POST.get("amount", "").replace(" ", "").replace(",", ".")
+    try:
+        amount_tiyn = tenge_to_tiyn(amount) if amount else None
+    except (ValueError, ArithmeticError):
+        messages.error(request, _("Enter the amount as a number of tenge."))
+        return redirect(request.path)
+    try:
+        refund_request(contribution_id=contribution.pk, reason=request.POST.get("reason", ""),
+                       comment=request.POST.get("comment", "")[:2000], amount_tiyn=amount_tiyn,
+                       requester=Refund.Requester.PAYER, requested_by=actor)
+        messages.success(request, _("The payer's refund request was recorded."))
+    except (RefundInvalid, RefundRefused) as exc:
+        messages.error(request, str(exc))
+    return redirect(request.path)
+
+
+@require_http_methods(["GET", "POST"])
+def fund_temporary_status(request):
+    """Fund staff: grant a one-month temporary status, on documents, to a privileged person wrongly shown as
+    uninsured; the page lists the grants made."""
+    actor = _fund_staff(request)
+    if actor is None:
+        return redirect_to_login(request.get_full_path())
+    form = {"iin": "", "reason": ""}
+    error, code = None, 200
+    if request.method == "POST":
+        form = {"iin": request.POST.get("iin", "").strip(), "reason": request.POST.get("reason", "").strip()[:2000]}
+        person = None
+        try:
+            parse_iin(form["iin"])
+        except InvalidNumber:
+            error, code = _("This is not a valid IIN: check the 12 digits and try again."), 422
+        else:
+            person = person_by_iin(form["iin"])
+            if person is None:
+                error, code = _("No one with this IIN is in the registry."), 404
+            elif not form["reason"]:
+                error, code = _("Name the documents the temporary status rests on."), 422
+        if error is None:
+            try:
+                grant = temporary_status_grant(person_id=person.pk, by=actor, reason=form["reason"])
+            except StatusRefused as exc:
+                error, code = str(exc), 409
+            else:
+                messages.success(request, _("Temporary status granted to %(iin)s until %(date)s.") % {
+                    "iin": mask_iin(person.iin), "date": grant.valid_to - timedelta(days=1)})
+                return redirect(request.path)
+    grants = TemporaryStatusGrant.objects.select_related("person").order_by("-id")[:100]
+    return render(request, "people/fund_temporary_status.html",
+                  {"form": form, "error": error, "grants": grants}, status=code)

@@ -40,3 +40,33 @@ def test_only_fund_staff_see_the_queue(insurer, rates):
 
     assert staff_client(insurer.organisation).get("/en/fund/refunds/").status_code == 403
     assert Client().get("/en/fund/refunds/").status_code == 302
+
+
+def test_fund_staff_record_a_payers_request_from_the_queue_page(fund, make_person, rates):
+    row = payment(make_person().iin, amount_tiyn=20_000_00)  # the employee cap is 17 000 ₸
+    contributions_intake(rows=[row], today=date(2026, 11, 23))
+    client = staff_client(fund.organisation)
+
+    response = client.post("/en/fund/refunds/", {"action": "request", "reference": row["reference"],
+                                                  "reason": "overpayment", "comment": "letter 7"}, follow=True)
+
+    refund = Refund.objects.get()
+    assert (refund.requester, refund.reason, refund.amount_tiyn, refund.status) == (
+        "payer", "overpayment", 3_000_00, "requested")
+    assert refund.requested_by == "fund:u-fund"
+    assert list(response.context["refunds"]) == [refund]
+
+
+@pytest.mark.parametrize(("form", "message"), [
+    ({"reference": "no-such-payment", "reason": "duplicate"}, "No payment has this reference"),
+    ({"reason": "duplicate", "amount": "7000"}, "cannot exceed the payment"),
+    ({"reason": "duplicate", "amount": "-1"}, "positive"),
+    ({"reason": "whim"}, "reason must be one of"),
+])
+def test_a_bad_payer_request_on_the_page_is_explained_and_not_stored(fund, make_person, rates, form, message):
+    row = payment(make_person().iin, amount_tiyn=6_000_00)
+    contributions_intake(rows=[row], today=date(2026, 11, 23))
+    response = staff_client(fund.organisation).post(
+        "/en/fund/refunds/", {"action": "request", "reference": row["reference"], **form}, follow=True)
+    assert message in response.content.decode()
+    assert not Refund.objects.exists()
