@@ -1,5 +1,5 @@
 """Reads of subsidy runs shared by the API, the pages and the statements."""
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from qalqan.orgs.models import Organisation
 
@@ -49,3 +49,43 @@ def insurer_total(run: SubsidyRun, insurer: Organisation) -> dict:
     figures = SubsidyTotal.objects.filter(run=run, insurer=insurer).aggregate(policies=Sum("policies"),
                                                                              amount=Sum("amount_tiyn"))
     return {"policies": figures["policies"] or 0, "amount_tiyn": figures["amount"] or 0}
+
+
+def run_progress(run: SubsidyRun) -> dict:
+    """How far the calculation is: ranges (chunks) committed and the ranges it takes in all. The total is
+    what is done plus what remains at the current chunk size, so it stays right after a resume."""
+    from .services import chunk_size
+
+    remaining = max(0, run.max_policy_id - run.last_policy_id)
+    calculating = run.status == SubsidyRun.Status.DRAFT
+    total = run.chunks_done + (-(-remaining // max(1, chunk_size())) if calculating else 0)
+    if not calculating:
+        percent = 100
+    else:
+        percent = min(99, run.chunks_done * 100 // total) if total else 0
+    return {"id": run.pk, "status": run.status, "chunks_done": run.chunks_done, "chunks_total": total,
+            "percent": percent, "policies": run.policies, "error": run.error}
+
+
+def insurers_of(run: SubsidyRun) -> list[Organisation]:
+    """The insurers the run pays (from its totals), by code."""
+    ids = SubsidyTotal.objects.filter(run=run).values("insurer_id")
+    return list(Organisation.objects.filter(pk__in=ids).order_by("code"))
+
+
+def insurer_sources(run: SubsidyRun, insurer: Organisation) -> list[dict]:
+    """The insurer's money in the run by paying source and line kind (the statement's summary)."""
+    return list(SubsidyLine.objects.filter(run=run, insurer=insurer).values("source_code", "kind")
+                .annotate(lines=Count("id"), amount_tiyn=Sum("amount_tiyn")).order_by("source_code", "kind"))
+
+
+def statement_rows(run: SubsidyRun, insurer: Organisation, *, source: str = "", region: str = ""):
+    """The insurer's lines with the policy number and the holder's region, in id order (CSV, drill-down)."""
+    lines = SubsidyLine.objects.filter(run=run, insurer=insurer)
+    if source:
+        lines = lines.filter(source_code=source)
+    if region:
+        lines = lines.filter(person__region=region)
+    return (lines.order_by("id")
+            .values("id", "kind", "for_period", "policy_id", "policy__number", "instrument_id", "person__region",
+                    "source_code", "days", "amount_tiyn"))

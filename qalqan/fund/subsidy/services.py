@@ -36,7 +36,7 @@ class RunExists(Exception):
         super().__init__(f"a subsidy run for {run.period:%Y-%m} already exists (id {run.pk}, {run.status})")
 
 
-def _chunk_size() -> int:
+def chunk_size() -> int:
     return getattr(settings, "SUBSIDY_RUN_CHUNK_POLICIES", 100_000)
 
 
@@ -77,7 +77,7 @@ def subsidy_run_calculate(*, run_id: int, by: str = "system", stop_after_chunks:
                 break
             if run.calculation_started_at is None:
                 run.calculation_started_at = timezone.now()
-            lo, hi = run.last_policy_id, min(run.last_policy_id + _chunk_size(), run.max_policy_id)
+            lo, hi = run.last_policy_id, min(run.last_policy_id + chunk_size(), run.max_policy_id)
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
                 cursor.execute(insert_normal_lines_sql(), {"run": run.pk, "lo": lo, "hi": hi, **inputs.params("c")})
