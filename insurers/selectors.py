@@ -59,3 +59,18 @@ def offer_for(*, product_code: str, insurer_code: str | None = None, day: date |
         queryset = queryset.filter(insurer__code=insurer_code)
     offers = _offers(queryset.order_by("insurer__code"), day)
     return offers[0] if len(offers) == 1 else None
+
+
+def own_product(organisation, code: str) -> Product | None:
+    """One of this insurer's products by code (None for another insurer's: the page answers 404)."""
+    return Product.objects.filter(insurer=organisation, code=code).first()
+
+
+def own_offer(organisation, code: str, *, day: date | None = None) -> Offer | None:
+    """This insurer's product with its version on sale on `day` (or its latest, when none is on sale yet)."""
+    product = own_product(organisation, code)
+    if product is None:
+        return None
+    version = (product.version_on(day or timezone.localdate())
+               or product.versions.order_by("-valid_from", "-number").first())
+    return Offer(product=product, version=version) if version else None

@@ -54,6 +54,7 @@ def open_tab(chromium, request):
     def open_(viewport=DESKTOP, **options):
         context = chromium.new_context(viewport=viewport, **options)
         context.set_default_timeout(15_000)
+        context.set_default_navigation_timeout(60_000)  # a cold live server on a busy two-core machine is slow
         contexts.append(context)
         return context.new_page()
 
