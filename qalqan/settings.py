@@ -165,6 +165,8 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE["feed-outbox-relay"] = {"task": "feed.outbox_relay", "schedule": 5.0}
 CELERY_BEAT_SCHEDULE["people-status-sweep"] = {"task": "people.status_sweep",
                                                "schedule": crontab(minute=0, hour=1, day_of_month=1)}
+# Hourly: approved refunds whose payout the bank refused are sent again (idempotent by reference).
+CELERY_BEAT_SCHEDULE["people-refund-payouts-retry"] = {"task": "people.refund_payouts_retry", "schedule": 3600.0}
 # Daily: cancel unpaid policies past their deadline, expire ended ones, follow insurance status, warn of expiry.
 CELERY_BEAT_SCHEDULE["policies-daily"] = {"task": "policies.daily", "schedule": crontab(minute=30, hour=0)}
 # Every minute: re-send notifications still pending or failed.

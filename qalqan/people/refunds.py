@@ -5,7 +5,7 @@ that is not rejected (a conditional unique constraint backs the check), and no r
 Approval moves the money pool:osms (or suspense:contributions) → refunds:payable; the payout, through the
 bank provider after commit, moves it refunds:payable → clearing:bank and marks the refund paid.
 """
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -116,9 +116,17 @@ def refund_reject(*, refund_id: int, by: str, reason: str) -> Refund:
     return refund
 
 
+def refunds_awaiting_payout(*, min_age: timedelta = timedelta(minutes=10)) -> list[int]:
+    """Approved refunds whose payout has not gone through (the bank refused or was down), approved at least
+    `min_age` ago so that a payout still in flight is left alone."""
+    return list(Refund.objects.filter(status=Refund.Status.APPROVED, updated_at__lte=timezone.now() - min_age)
+                .order_by("id").values_list("pk", flat=True))
+
+
 def refund_pay(*, refund_id: int) -> Refund:
     """Pay an approved refund out through the bank provider (outside any transaction), then book it paid.
-    Safe to run twice: the provider is idempotent by reference and a paid refund is left alone."""
+    Safe to run twice: the provider is idempotent by reference and a paid refund is left alone. A refusal of
+    the bank (PayoutFailed) leaves the refund approved, its money in refunds:payable, to be sent again."""
     refund = Refund.objects.select_related("contribution").get(pk=refund_id)
     if refund.status != Refund.Status.APPROVED:
         return refund

@@ -6,6 +6,7 @@ rules of `insurance.py` per person and writes every row back with one INSERT …
 from datetime import date, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from qalqan.refdata.models import BenefitCategory
@@ -168,6 +169,11 @@ def temporary_status_grant(*, person_id: int, by: str, reason: str, today: date 
     person = Person.objects.select_for_update().get(pk=person_id)
     if TemporaryStatusGrant.objects.filter(person=person, valid_from__lte=today, valid_to__gt=today).exists():
         raise StatusRefused("this person already holds a temporary status today")
+    shown = (InsuranceStatus.objects.filter(person=person, insured=True)
+             .filter(Q(insured_until__isnull=True) | Q(insured_until__gte=today)).first())
+    if shown is not None:
+        raise StatusRefused(f"this person is shown as insured already (basis: {shown.basis}); a temporary status "
+                            "is for someone wrongly shown as uninsured")
     rule = InsuranceRule.objects.valid_on(today).first()
     months = rule.temporary_months if rule else 1
     end = insurance.month_start(insurance.month_index(today) + months)

@@ -191,3 +191,60 @@ def test_two_approvals_at_once_move_the_money_once(make_person, rates, assert_tr
     assert balance_of("clearing:bank") == 6_000_00
     assert balance_of("pool:osms") == 0
     assert_trial_balance_zero()
+
+
+class RefusingBank:
+    code = "bank"
+
+    def pay(self, *, reference, amount_tiyn, recipient):
+        from qalqan.people.payouts import PayoutFailed
+
+        raise PayoutFailed("the bank is closed")
+
+
+def test_a_refused_payout_leaves_the_refund_approved_and_the_hourly_retry_pays_it_once(
+        fund, make_person, rates, settings, monkeypatch, assert_trial_balance_zero, django_capture_on_commit_callbacks):
+    from qalqan.people import payouts
+    from qalqan.people.tasks import refund_payouts_retry
+
+    monkeypatch.setitem(payouts.PROVIDERS, "refusing", RefusingBank())
+    settings.REFUND_PAYOUT_PROVIDER = "refusing"
+    contribution = paid(make_person(), amount_tiyn=6_000_00)
+    refund = refund_request(contribution_id=contribution.pk, reason="duplicate", requester="payer", requested_by="f")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = fund.api.post(f"/fund/refunds/{refund.pk}/approve", {"reason": "checked"})
+    assert response.status_code == 200
+    refund = Refund.objects.get(pk=refund.pk)
+    assert refund.status == "approved" and refund.pay_transfer is None
+    assert balance_of("refunds:payable") == 6_000_00
+    assert refund_payouts_retry.delay(0).get() == 1  # still refused: stays approved
+    assert Refund.objects.get().status == "approved"
+    assert_trial_balance_zero()
+
+    settings.REFUND_PAYOUT_PROVIDER = "bank_sandbox"
+    assert refund_payouts_retry.delay(600).get() == 0  # approved moments ago: a payout may be in flight
+    assert refund_payouts_retry.delay(0).get() == 1
+    refund = Refund.objects.get(pk=refund.pk)
+    assert refund.status == "paid" and refund.payout_reference.startswith("bank-sandbox-")
+    assert refund_payouts_retry.delay(0).get() == 0
+    assert balance_of("refunds:payable") == 0 and balance_of("clearing:bank") == 6_000_00
+    assert [a[1] for a in audit(refund)] == ["requested", "approved", "paid"]
+    assert_trial_balance_zero()
+    assert "people-refund-payouts-retry" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_an_approved_refund_recomputes_the_persons_status(make_person, rates, django_capture_on_commit_callbacks):
+    from qalqan.people.models import InsuranceStatus
+    from qalqan.people.status import status_recompute
+    from tests.contributions.factories import months_back
+
+    person = make_person(today=TODAY)
+    for period in months_back(TODAY, 12):
+        paid(person, period=period)
+    status_recompute(person_ids=[person.pk], today=TODAY)
+    assert InsuranceStatus.objects.get(person=person).debt_months == 0
+    first = Contribution.objects.filter(person=person).order_by("period").first()
+    refund = refund_request(contribution_id=first.pk, reason="wrong_person", requester="payer", requested_by="f")
+    with django_capture_on_commit_callbacks(execute=True):
+        refund_approve(refund_id=refund.pk, by="fund", today=TODAY)
+    assert InsuranceStatus.objects.get(person=person).debt_months >= 1

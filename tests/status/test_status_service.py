@@ -148,3 +148,23 @@ def test_fund_grants_a_temporary_status_over_the_api(fund, citizen, make_person,
     assert fund.api.post(f"/fund/status/{person.iin}/temporary", {"reason": "again"}).status_code == 409
     assert fund.api.post("/fund/status/900101300007/temporary", {"reason": "x"}).status_code == 404
     assert citizen.api.post(f"/fund/status/{person.iin}/temporary", {"reason": "x"}).status_code == 403
+
+
+def test_a_person_shown_as_insured_gets_no_temporary_status(fund, make_person, rates):
+    from qalqan.people.status import StatusRefused
+
+    pensioner = make_person(birth_date=date(1950, 1, 1), categories=["pensioner"])
+    status_recompute(person_ids=[pensioner.pk], today=TODAY)
+    with pytest.raises(StatusRefused, match="shown as insured already"):
+        temporary_status_grant(person_id=pensioner.pk, by="fund", reason="papers", today=TODAY)
+    assert fund.api.post(f"/fund/status/{pensioner.iin}/temporary", {"reason": "papers"}).status_code == 409
+    assert not TemporaryStatusGrant.objects.exists()
+
+
+def test_a_status_whose_last_day_has_passed_does_not_block_a_grant(make_person, rates):
+    person = make_person()
+    InsuranceStatus.objects.create(person=person, insured=True, basis="contributions",
+                                   insured_until=date(2026, 10, 31), computed_at="2026-10-01T00:00Z",
+                                   computed_for=date(2026, 10, 1))
+    grant = temporary_status_grant(person_id=person.pk, by="fund", reason="papers", today=TODAY)
+    assert grant.valid_from == TODAY
