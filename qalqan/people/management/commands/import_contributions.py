@@ -1,3 +1,4 @@
+import argparse
 import csv
 import json
 
@@ -15,15 +16,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--errors", help="write rejected rows as JSON lines to this file")
+        parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                            help="show the progress bar (default: only on a terminal)")
 
-    def handle(self, *args, path, errors=None, **options):
+    def handle(self, *args, path, errors=None, progress=None, **options):
         try:
             handle = open(path, newline="", encoding="utf-8-sig")
         except OSError as exc:
             raise CommandError(str(exc)) from exc
+        total = _count_rows(path)
         totals = {"created": 0, "duplicates": 0, "suspense": 0, "rejected": 0}
         error_file = open(errors, "w", encoding="utf-8") if errors else None
-        with handle, tqdm(unit=" payments", desc="contributions", disable=None) as progress:
+        bar = tqdm(total=total, unit=" payments", desc="contributions", file=_Unended(self.stderr),
+                   disable=None if progress is None else not progress)
+        with handle, bar as progress:
             offset = 0
             for batch in _batches(csv.DictReader(handle), MAX_ROWS):
                 result = contributions_intake(rows=[_row(r) for r in batch])
@@ -54,6 +60,28 @@ def _row(raw: dict) -> dict:
         else:
             row.pop(name, None) if name == "months" else None
     return row
+
+
+class _Unended:
+    """The command's stderr as tqdm wants it: tqdm redraws with "\r", OutputWrapper would end each write."""
+
+    def __init__(self, wrapper):
+        self.wrapper = wrapper
+
+    def write(self, text: str) -> None:
+        self.wrapper.write(text, ending="")
+
+    def flush(self) -> None:
+        self.wrapper.flush()
+
+    def isatty(self) -> bool:  # tqdm's default: a bar only on a terminal
+        return self.wrapper.isatty()
+
+
+def _count_rows(path) -> int:
+    """Data rows in the file (lines less the header; a quoted field spanning lines makes it an estimate)."""
+    with open(path, "rb") as raw:
+        return max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b"")) - 1)
 
 
 def _batches(reader, size):
