@@ -56,3 +56,26 @@ def test_the_calculator_page(rates):
     assert response.status_code == 200
     assert response.context["due"].amount_tiyn == 17_000_00
     assert Client().get("/en/contributions/calculator/", {"kind": "employee", "period": "x"}).status_code == 422
+
+
+def test_the_page_limit_is_per_client_address(rates, settings):
+    cache.clear()
+    settings.API_RATE_PUBLIC = "1/m"
+    assert Client().get("/en/status/", {"iin": "900101300007"}, REMOTE_ADDR="10.0.0.1").status_code == 200
+    assert Client().get("/en/status/", {"iin": "900101300007"}, REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert Client().get("/en/status/", {"iin": "900101300007"}, REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_the_page_says_until_when_and_on_what_basis(make_person, rates):
+    from qalqan.people.models import InsuranceStatus
+
+    cache.clear()
+    person = make_person()
+    InsuranceStatus.objects.create(person=person, insured=True, basis="contributions",
+                                   insured_until=date(2027, 1, 31), computed_at="2026-11-01T00:00Z",
+                                   computed_for=date(2026, 11, 1))
+    response = Client().post("/en/status/", {"iin": person.iin})
+    html = response.content.decode()
+    assert response.context["result"] == {"iin": person.masked_iin, "insured": True, "basis": "contributions",
+                                          "insured_until": date(2027, 1, 31)}
+    assert "2027-01-31" in html and "contributions paid" in html
