@@ -27,4 +27,5 @@ localized_pages += [path("insurer/", include("insurers.urls"))]
 localized_pages += [path("my/", include("policies.urls"))]
 localized_pages += [path("", include("qalqan.people.urls")), path("fund/", include("qalqan.fund.urls"))]
 localized_pages += [path("clinic/", include("claims.urls_clinic")), path("insurer/claims/", include("claims.urls_insurer")), path("fund/claims/", include("claims.urls_fund")), path("citizen/events/", include("claims.urls_citizen"))]
+localized_pages += [path("feed/", include("qalqan.feed.urls"))]
 urlpatterns += i18n_patterns(*localized_pages, path("", include(wagtail_urls)))
