@@ -10,6 +10,7 @@ from pydantic import ValidationError as PydanticError
 from qalqan.api.auth import citizen_auth, clinic_auth, fund_auth, insurer_auth
 from qalqan.api.errors import Forbidden, NotFound, Unprocessable
 from qalqan.api.pagination import paginate
+from qalqan.audit.selectors import history_of
 from qalqan.core.kzid import is_valid_iin
 from qalqan.core.masking import mask_iin
 from qalqan.orgs.models import Organisation
@@ -19,10 +20,10 @@ from .coverage import eligibility_of
 from .intake import events_receive
 from .models import InsuredEvent, Settlement
 from .pdf import remittance_pdf
-from .selectors import (disputes_for, event_of, events_for, flags_for, is_commissioner, remittance, settlement_of,
-                        settlements_for)
-from .services import (claim_approve, claim_deny, claims_approve_many, dispute_reject, dispute_uphold, event_confirm,
-                       event_dispute)
+from .selectors import (EventFilters, claim_rules_for, disputes_for, event_of, events_filtered, events_for, flags_for, is_commissioner,
+                        remaining_limits, remittance, rule_product_of, settlement_of, settlements_for)
+from .services import (claim_approve, claim_rule_set, claim_deny, claims_approve_many, claims_deny_many, dispute_reject,
+                       dispute_uphold, event_confirm, event_dispute)
 from .settlement import settlements_run
 
 router = Router(tags=["claims"])
@@ -65,6 +66,29 @@ class EventOut(Schema):
     received_at: datetime
     decided_at: datetime | None
     settlement: int | None
+
+
+class Change(Schema):
+    at: datetime
+    transition: str
+    from_state: str
+    to_state: str
+    by: str
+    reason: str
+
+
+class Limit(Schema):
+    benefit: str
+    limit_tiyn: int
+    used_tiyn: int
+    remaining_tiyn: int
+
+
+class ClaimOut(EventOut):
+    """The insurer's view of one event: with its history and the policy's remaining limits."""
+
+    history: list[Change]
+    limits: list[Limit]
 
 
 class EventList(Schema):
@@ -122,6 +146,35 @@ class BulkApproveIn(Schema):
 class BulkApproveOut(Schema):
     approved: list[int]
     refused: list[dict]
+
+
+class BulkDenyIn(DenyIn):
+    ids: list[int] = Field(..., min_length=1, max_length=MAX_BATCH)
+
+
+class BulkDenyOut(Schema):
+    denied: list[int]
+    refused: list[dict]
+
+
+class RuleIn(Schema):
+    auto_approve: bool
+    max_amount_tiyn: int = Field(..., ge=0, le=BIG)
+    requires_patient_confirmation: bool
+    allow_above_tariff: bool
+
+
+class RuleOut(RuleIn):
+    product: str
+    updated_by: str
+    updated_at: datetime | None
+
+
+def rule_out(product, rule) -> dict:
+    return {"product": product.code, "auto_approve": rule.auto_approve, "max_amount_tiyn": rule.max_amount_tiyn,
+            "requires_patient_confirmation": rule.requires_patient_confirmation,
+            "allow_above_tariff": rule.allow_above_tariff, "updated_by": rule.updated_by,
+            "updated_at": rule.updated_at}
 
 
 class SettleIn(Schema):
@@ -219,11 +272,11 @@ def _item(data: EventIn) -> EventItem:
                      service_date=data.service_date, amount_tiyn=data.amount_tiyn, benefit=data.benefit)
 
 
-def _event_list(queryset, *, status, limit, cursor) -> dict:
-    if status:
-        if status not in InsuredEvent.Status.values:
-            raise Unprocessable.for_field("status", f"status is one of {', '.join(InsuredEvent.Status.values)}")
-        queryset = queryset.filter(status=status)
+def _event_list(queryset, *, limit, cursor, status=None, **filters) -> dict:
+    wanted = EventFilters(status=status or "", **{k: v for k, v in filters.items() if v not in (None, "")})
+    for field, message in wanted.problems():
+        raise Unprocessable.for_field(field, message)
+    queryset = events_filtered(queryset, wanted)
     return paginate(queryset.select_related("clinic", "insurer", "policy"), limit=limit, cursor=cursor,
                     serialize=event_out)
 
@@ -344,13 +397,20 @@ def citizen_event_dispute(request, event_id: int, payload: CommentIn | None = No
 
 @router.get("/insurer/claims", auth=insurer_auth, response=EventList,
             summary="Insured events against this insurer's policies")
-def insurer_claim_list(request, status: str | None = None, limit: int | None = None, cursor: str | None = None):
-    return _event_list(events_for(request.principal), status=status, limit=limit, cursor=cursor)
+def insurer_claim_list(request, status: str | None = None, clinic: str | None = None, flagged: bool | None = None,
+                       benefit: str | None = None, date_from: date | None = None, date_to: date | None = None,
+                       limit: int | None = None, cursor: str | None = None):
+    return _event_list(events_for(request.principal), status=status, clinic=clinic, flagged=flagged,
+                       benefit=benefit, date_from=date_from, date_to=date_to, limit=limit, cursor=cursor)
 
 
-@router.get("/insurer/claims/{int:event_id}", auth=insurer_auth, response=EventOut)
+@router.get("/insurer/claims/{int:event_id}", auth=insurer_auth, response=ClaimOut,
+            summary="One event with its history and the policy's remaining limits")
 def insurer_claim_detail(request, event_id: int):
-    return event_out(_event_or_404(request.principal, event_id))
+    event = _event_or_404(request.principal, event_id)
+    history = [{"at": c.at, "transition": c.transition, "from_state": c.from_state, "to_state": c.to_state,
+                "by": c.by, "reason": c.reason} for c in history_of(event)]
+    return {**event_out(event), "history": history, "limits": remaining_limits(event)}
 
 
 @router.post("/insurer/claims/bulk-approve", auth=insurer_auth, response=BulkApproveOut,
@@ -358,6 +418,16 @@ def insurer_claim_detail(request, event_id: int):
 def insurer_claims_bulk_approve(request, payload: BulkApproveIn):
     ids = list(events_for(request.principal).filter(pk__in=payload.ids).values_list("id", flat=True))
     result = claims_approve_many(event_ids=sorted(ids), by=request.principal.actor)
+    result["refused"] += [{"id": i, "detail": "No such object."} for i in payload.ids if i not in set(ids)]
+    return result
+
+
+@router.post("/insurer/claims/bulk-deny", auth=insurer_auth, response=BulkDenyOut,
+             summary="Deny many events with one reason code (each alone; refusals are listed)")
+def insurer_claims_bulk_deny(request, payload: BulkDenyIn):
+    ids = list(events_for(request.principal).filter(pk__in=payload.ids).values_list("id", flat=True))
+    result = claims_deny_many(event_ids=sorted(ids), by=request.principal.actor, reason_code=payload.reason_code,
+                              comment=payload.comment)
     result["refused"] += [{"id": i, "detail": "No such object."} for i in payload.ids if i not in set(ids)]
     return result
 
@@ -377,6 +447,22 @@ def insurer_claim_deny(request, event_id: int, payload: DenyIn):
     claim_deny(event_id=event.pk, by=request.principal.actor, reason_code=payload.reason_code,
                comment=payload.comment)
     return event_out(event_of(request.principal, event.pk))
+
+
+@router.get("/insurer/claim-rules", auth=insurer_auth, response=list[RuleOut],
+            summary="Per product: when events are approved without a person, and whether above-tariff amounts pass")
+def insurer_rule_list(request):
+    return [rule_out(row["product"], row["rule"]) for row in claim_rules_for(request.principal)]
+
+
+@router.post("/insurer/claim-rules/{product}", auth=insurer_auth, response=RuleOut,
+            summary="Set one product's claim rule")
+def insurer_rule_set(request, product: str, payload: RuleIn):
+    found = rule_product_of(request.principal, product)
+    if found is None:
+        raise NotFound()
+    rule = claim_rule_set(product_id=found.pk, by=request.principal.actor, **payload.dict())
+    return rule_out(found, rule)
 
 
 @router.post("/insurer/settlements", auth=insurer_auth, response={201: SettleOut},

@@ -1,10 +1,10 @@
 """The insurer's loss ratio: claims paid ÷ premiums received, by product and month, and its SVG bars."""
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Sum
+from django.db.models import F, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
-from policies.models import InstrumentEvent
+from policies.models import InstrumentEvent, Policy
 
 from .models import InsuredEvent
 
@@ -12,10 +12,20 @@ CHART_WIDTH, CHART_HEIGHT, BAR_GAP = 640, 220, 6
 
 
 def loss_ratios(insurer) -> list[dict]:
-    """[{product, month, premiums_tiyn, paid_tiyn, ratio (Decimal or None)}] ordered by month, product."""
-    premiums = (InstrumentEvent.objects.filter(kind=InstrumentEvent.Kind.FUNDED, instrument__custodian=insurer)
-                .annotate(month=TruncMonth("at"), product=F("instrument__policies__version__product__code"))
-                .values("product", "month").annotate(total=Sum("amount_tiyn")))
+    """[{product, month, premiums_tiyn, paid_tiyn, ratio (Decimal or None)}] ordered by month, product.
+
+    A premium (an instrument's `funded` event: the fund's subsidy, the citizen's payment, a top-up) counts for the
+    policy that held the instrument when the money arrived: after a switch of insurer the instrument has two
+    policies, and each insurer sees only what it received."""
+    holder = (Policy.objects.filter(instrument=OuterRef("instrument"), created_at__lte=OuterRef("at"))
+              .order_by("-created_at", "-id"))
+    premiums = (InstrumentEvent.objects
+                .filter(kind=InstrumentEvent.Kind.FUNDED,
+                        instrument__in=Policy.objects.filter(insurer=insurer).values("instrument_id"))
+                .annotate(holder_insurer=Subquery(holder.values("insurer_id")[:1]),
+                          product=Subquery(holder.values("version__product__code")[:1]))
+                .filter(holder_insurer=insurer.pk)
+                .annotate(month=TruncMonth("at")).values("product", "month").annotate(total=Sum("amount_tiyn")))
     paid = (InsuredEvent.objects.filter(insurer=insurer, status=InsuredEvent.Status.PAID)
             .annotate(month=TruncMonth("settlement__paid_at"), product=F("policy__version__product__code"))
             .values("product", "month").annotate(total=Sum("approved_tiyn")))

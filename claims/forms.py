@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from qalqan.core.money import tenge_to_tiyn
 
 from .checks import EventItem
+from .models import InsuredEvent
+from .selectors import EventFilters
 
 MAX_UPLOAD_ROWS = 1000
 FIELDS = ("event_id", "iin", "service_code", "icd10", "service_date", "amount_tiyn", "benefit")
@@ -93,3 +95,52 @@ class DenyForm(forms.Form):
 class CommentForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EventFilterForm(forms.Form):
+    """The queue's filters (a GET form); `filters()` gives what selectors.events_filtered takes."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("all"))] + list(InsuredEvent.Status.choices))
+    clinic = forms.SlugField(label=_("Clinic code"), required=False, max_length=64)
+    flagged = forms.TypedChoiceField(label=_("Flags"), required=False, empty_value=None,
+                                     coerce=lambda v: v == "yes",
+                                     choices=[("", _("all")), ("yes", _("flagged")), ("no", _("not flagged"))])
+    benefit = forms.SlugField(label=_("Benefit"), required=False, max_length=32)
+    date_from = forms.DateField(label=_("Service date from"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Service date to"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, with_clinic: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_clinic:
+            del self.fields["clinic"]
+
+    def filters(self) -> EventFilters:
+        if not self.is_valid():
+            return EventFilters()
+        values = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        wanted = EventFilters(**values)
+        return EventFilters() if wanted.problems() else wanted
+
+
+class BulkDenyForm(forms.Form):
+    reason_code = forms.RegexField(label=_("Reason code for the selected"), regex=r"^[a-z0-9_]+$", max_length=64)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+
+
+class ClaimRuleForm(forms.Form):
+    """A product's auto-approval rule, as the insurer's staff edit it (the amount in tenge)."""
+
+    auto_approve = forms.BooleanField(label=_("Approve low-risk events automatically"), required=False)
+    max_amount = forms.DecimalField(label=_("Up to the amount, ₸"), min_value=0, max_digits=14, decimal_places=2)
+    requires_patient_confirmation = forms.BooleanField(
+        label=_("Only events the patient confirmed (silence is not enough)"), required=False)
+    allow_above_tariff = forms.BooleanField(label=_("Accept amounts above the service tariff"), required=False)
+
+    def values(self) -> dict:
+        d = self.cleaned_data
+        return {"auto_approve": d["auto_approve"], "max_amount_tiyn": tenge_to_tiyn(d["max_amount"]),
+                "requires_patient_confirmation": d["requires_patient_confirmation"],
+                "allow_above_tariff": d["allow_above_tariff"]}

@@ -7,6 +7,7 @@ Settlement (one insurer → one clinic payout): open → closed → paid.
 """
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from qalqan.core.dated import DatedRow
@@ -39,6 +40,8 @@ class ClaimRule(models.Model):
     requires_patient_confirmation = models.BooleanField(
         default=True, help_text="only events the patient confirmed (not silence) are auto-approved")
     allow_above_tariff = models.BooleanField(default=False, help_text="accept amounts above the service tariff")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.CharField(max_length=128, blank=True)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(max_amount_tiyn__gte=0), name="claim_rule_max_not_negative")]
@@ -51,9 +54,9 @@ class Settlement(models.Model):
     """One payout batch from an insurer to a clinic: one ledger transfer for all its events."""
 
     class Status(models.TextChoices):
-        OPEN = "open"
-        CLOSED = "closed"
-        PAID = "paid"
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed, not paid")
+        PAID = "paid", _("Paid")
 
     insurer = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="settlements_paid")
     clinic = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="settlements_received")
@@ -91,17 +94,17 @@ class Settlement(models.Model):
 
 class InsuredEvent(models.Model):
     class Status(models.TextChoices):
-        RECEIVED = "received"
-        VALIDATED = "validated"
-        INVALID = "invalid"
-        AWAITING_PATIENT = "awaiting_patient"
-        CONFIRMED = "confirmed"
-        DISPUTED = "disputed"
-        UNDER_REVIEW = "under_review"
-        APPROVED = "approved"
-        PARTIALLY_APPROVED = "partially_approved"
-        DENIED = "denied"
-        PAID = "paid"
+        RECEIVED = "received", _("Received")
+        VALIDATED = "validated", _("Validated")
+        INVALID = "invalid", _("Invalid")
+        AWAITING_PATIENT = "awaiting_patient", _("Awaiting the patient")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISPUTED = "disputed", _("Disputed")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Approved")
+        PARTIALLY_APPROVED = "partially_approved", _("Partially approved")
+        DENIED = "denied", _("Denied")
+        PAID = "paid", _("Paid")
 
     APPROVED_STATUSES = (Status.APPROVED, Status.PARTIALLY_APPROVED)
 
@@ -192,8 +195,8 @@ class ClinicFlag(models.Model):
     """A mark on a clinic's record: an upheld patient dispute, or a possible double billing."""
 
     class Kind(models.TextChoices):
-        DISPUTE_UPHELD = "dispute_upheld"
-        POSSIBLE_DOUBLE_BILLING = "possible_double_billing"
+        DISPUTE_UPHELD = "dispute_upheld", _("Upheld patient dispute")
+        POSSIBLE_DOUBLE_BILLING = "possible_double_billing", _("Possible double billing")
 
     clinic = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="claim_flags")
     event = models.ForeignKey(InsuredEvent, on_delete=models.PROTECT, related_name="clinic_flags")

@@ -162,3 +162,31 @@ def claims_approve_many(*, event_ids: list[int], by: str) -> dict:
         except (Conflict, Unprocessable, InsuredEvent.DoesNotExist) as exc:
             refused.append({"id": event_id, "detail": getattr(exc, "detail", str(exc))})
     return {"approved": approved, "refused": refused}
+
+
+def claims_deny_many(*, event_ids: list[int], by: str, reason_code: str, comment: str = "") -> dict:
+    """Bulk denial with one reason code: each event in its own transaction; refusals are reported, not raised."""
+    denied, refused = [], []
+    for event_id in event_ids:
+        try:
+            claim_deny(event_id=event_id, by=by, reason_code=reason_code, comment=comment)
+            denied.append(event_id)
+        except (Conflict, InsuredEvent.DoesNotExist) as exc:
+            refused.append({"id": event_id, "detail": getattr(exc, "detail", str(exc))})
+    return {"denied": denied, "refused": refused}
+
+
+# --- the insurer's rules ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def claim_rule_set(*, product_id: int, by: str, auto_approve: bool, max_amount_tiyn: int,
+                   requires_patient_confirmation: bool, allow_above_tariff: bool) -> ClaimRule:
+    """Set a product's auto-approval rule and tariff tolerance (applies to events decided from now on)."""
+    if max_amount_tiyn < 0:
+        raise Unprocessable.for_field("max_amount_tiyn", "max_amount_tiyn must not be negative")
+    rule, _created = ClaimRule.objects.select_for_update().update_or_create(
+        product_id=product_id, defaults={
+            "auto_approve": auto_approve, "max_amount_tiyn": max_amount_tiyn,
+            "requires_patient_confirmation": requires_patient_confirmation,
+            "allow_above_tariff": allow_above_tariff, "updated_by": by})
+    return rule

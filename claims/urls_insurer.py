@@ -10,4 +10,5 @@ urlpatterns = [
     path("settlements/<int:settlement_id>/", views.insurer_settlement, name="settlement"),
     path("settlements/<int:settlement_id>/pdf/", views.insurer_settlement_pdf, name="settlement-pdf"),
     path("dashboard/", views.insurer_dashboard, name="dashboard"),
+    path("rules/", views.insurer_rules, name="rules"),
 ]

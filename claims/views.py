@@ -1,5 +1,7 @@
 """Back-office pages for clinics, insurers and the fund's commissioners, plus the citizen's list of services
 billed in their name. Scoped by the signed-in user's organisation (claims/selectors.py); views stay thin."""
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -16,14 +18,15 @@ from qalqan.core.money import tenge_to_tiyn
 from qalqan.orgs.principal import principal_for_user
 
 from . import dashboard
-from .forms import ApproveForm, BatchUploadForm, CommentForm, DenyForm, EventForm, parse_row
+from .forms import (ApproveForm, BatchUploadForm, BulkDenyForm, ClaimRuleForm, CommentForm, DenyForm, EventFilterForm, EventForm,
+                    parse_row)
 from .intake import events_receive
 from .models import ClinicFlag, InsuredEvent, ServiceTariff, Settlement
 from .pdf import remittance_pdf
-from .selectors import (disputes_for, event_of, events_for, flags_for, is_commissioner, remittance, settlement_of,
-                        settlements_for)
-from .services import (claim_approve, claim_deny, claims_approve_many, dispute_reject, dispute_uphold, event_confirm,
-                       event_dispute)
+from .selectors import (claim_rules_for, disputes_for, event_of, events_filtered, events_for, flags_for, is_commissioner,
+                        remaining_limits, remittance, rule_product_of, settlement_of, settlements_for)
+from .services import (claim_approve, claim_rule_set, claim_deny, claims_approve_many, claims_deny_many, dispute_reject,
+                       dispute_uphold, event_confirm, event_dispute)
 from .settlement import settlements_run
 
 PAGE = 200
@@ -36,11 +39,10 @@ def _principal(request, kind: str):
     return principal
 
 
-def _filtered(events, request):
-    status = request.GET.get("status") or ""
-    if status in InsuredEvent.Status.values:
-        events = events.filter(status=status)
-    return events.select_related("clinic", "insurer", "policy").order_by("-id")[:PAGE], status
+def _filtered(events, request, *, with_clinic: bool):
+    form = EventFilterForm(request.GET or None, with_clinic=with_clinic)
+    events = events_filtered(events, form.filters())
+    return events.select_related("clinic", "insurer", "policy").order_by("-id")[:PAGE], form
 
 
 def _event_or_404(principal, event_id):
@@ -97,10 +99,10 @@ def clinic_home(request):
             for error in errors[:20]:
                 messages.error(request, error)
             return redirect("claims:home")
-    events, status = _filtered(events_for(principal), request)
+    events, filters = _filtered(events_for(principal), request, with_clinic=False)
     return render(request, "claims/clinic_home.html", {
         "organisation": principal.organisation, "form": form, "upload": upload, "events": events,
-        "status": status, "statuses": InsuredEvent.Status.choices,
+        "filters": filters,
         "tariffs": ServiceTariff.objects.valid_on(timezone.localdate()).order_by("code"),
         "payouts": settlements_for(principal).order_by("-id")[:50]})
 
@@ -130,17 +132,26 @@ def clinic_payout_pdf(request, settlement_id: int):
 @login_required
 def insurer_queue(request):
     principal = _principal(request, "insurer")
+    deny = BulkDenyForm(prefix="bulk")
     if request.method == "POST":
         ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
-        allowed = list(events_for(principal).filter(pk__in=ids).values_list("id", flat=True))
-        result = claims_approve_many(event_ids=sorted(allowed), by=request.user.get_username())
-        messages.success(request, _("Approved: %(n)s; refused: %(m)s") % {"n": len(result["approved"]),
-                                                                          "m": len(result["refused"])})
-        return redirect(request.get_full_path())
-    events, status = _filtered(events_for(principal), request)
+        allowed = sorted(events_for(principal).filter(pk__in=ids).values_list("id", flat=True))
+        by = request.user.get_username()
+        if "deny" in request.POST:
+            deny = BulkDenyForm(request.POST, prefix="bulk")
+            if deny.is_valid():
+                result = claims_deny_many(event_ids=allowed, by=by, **deny.cleaned_data)
+                messages.success(request, _("Denied: %(n)s; refused: %(m)s") % {
+                    "n": len(result["denied"]), "m": len(result["refused"]) + len(ids) - len(allowed)})
+                return redirect(request.get_full_path())
+        else:
+            result = claims_approve_many(event_ids=allowed, by=by)
+            messages.success(request, _("Approved: %(n)s; refused: %(m)s") % {
+                "n": len(result["approved"]), "m": len(result["refused"]) + len(ids) - len(allowed)})
+            return redirect(request.get_full_path())
+    events, filters = _filtered(events_for(principal), request, with_clinic=True)
     return render(request, "claims/insurer_queue.html", {
-        "organisation": principal.organisation, "events": events, "status": status,
-        "statuses": InsuredEvent.Status.choices})
+        "organisation": principal.organisation, "events": events, "filters": filters, "deny": deny})
 
 
 @login_required
@@ -166,7 +177,7 @@ def insurer_event(request, event_id: int):
         except ApiProblem as exc:
             _problem(request, exc)
             return redirect("claims-insurer:event", event_id=event.pk)
-    limits = list(event.policy.benefits.all()) if event.policy_id else []
+    limits = remaining_limits(event)
     return render(request, "claims/event_detail.html", {
         "event": event, "history": history_of(event), "side": "insurer", "limits": limits,
         "approve": approve, "deny": deny,
@@ -206,6 +217,32 @@ def insurer_dashboard(request):
         "organisation": principal.organisation, "rows": rows, "bars": dashboard.chart_bars(rows),
         "hundred_y": dashboard.hundred_percent_y(rows), "width": dashboard.CHART_WIDTH,
         "height": dashboard.CHART_HEIGHT})
+
+
+@login_required
+def insurer_rules(request):
+    """Auto-approval rules and tariff tolerance, product by product."""
+    principal = _principal(request, "insurer")
+    failed = None
+    if request.method == "POST":
+        product = rule_product_of(principal, request.POST.get("product", ""))
+        if product is None:
+            raise Http404("no such product")
+        form = ClaimRuleForm(request.POST, prefix=product.code)
+        if form.is_valid():
+            claim_rule_set(product_id=product.pk, by=request.user.get_username(), **form.values())
+            messages.success(request, _("Rule of %(product)s saved.") % {"product": product.name})
+            return redirect("claims-insurer:rules")
+        failed = (product.pk, form)
+    rows = []
+    for row in claim_rules_for(principal):
+        product, rule = row["product"], row["rule"]
+        form = failed[1] if failed and failed[0] == product.pk else ClaimRuleForm(prefix=product.code, initial={
+            "auto_approve": rule.auto_approve, "max_amount": Decimal(rule.max_amount_tiyn) / 100,
+            "requires_patient_confirmation": rule.requires_patient_confirmation,
+            "allow_above_tariff": rule.allow_above_tariff})
+        rows.append({"product": product, "rule": rule, "form": form})
+    return render(request, "claims/rules.html", {"organisation": principal.organisation, "rows": rows})
 
 
 # --- fund: commissioners ------------------------------------------------------------------------------------

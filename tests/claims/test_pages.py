@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
-from claims.models import InsuredEvent, Settlement
+from claims.models import ClaimRule, InsuredEvent, Settlement
 from qalqan.orgs.models import StaffMembership
 
 from .conftest import event_body
@@ -22,6 +23,12 @@ def staff(org, role="operator") -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def en(name: str, *args) -> str:
+    """The English page (pages default to Kazakh); for assertions on visible words."""
+    with translation.override("en"):
+        return reverse(name, args=args)
 
 
 def test_claims_home_is_the_clinic_page():
@@ -69,8 +76,8 @@ def test_the_insurer_decides_settles_and_sees_the_loss_ratio(insurer, clinic, ci
     page = staff(insurer.organisation)
     queue = page.get(reverse("claims-insurer:queue"), {"status": "under_review"})
     assert queue.status_code == 200 and f">{ids[0]}<" in queue.content.decode()
-    detail = page.get(reverse("claims-insurer:event", args=[ids[0]])).content.decode()
-    assert "awaiting_patient" in detail and "kdu" in detail  # history and limits
+    detail = page.get(en("claims-insurer:event", ids[0])).content.decode()
+    assert "Awaiting the patient" in detail and 'data-remaining="kdu"' in detail  # history and limits
     page.post(reverse("claims-insurer:event", args=[ids[0]]), {"approve": "1", "approve-approved": "2000.00"})
     assert InsuredEvent.objects.get(pk=ids[0]).status == "partially_approved"
     page.post(reverse("claims-insurer:event", args=[ids[1]]), {"deny": "1", "deny-reason_code": "duplicate"})
@@ -115,3 +122,68 @@ def test_the_citizen_confirms_on_the_portal(citizen, other_citizen, clinic, cove
     assert page.get(reverse("claims-citizen:events")).status_code == 200
     page.post(reverse("claims-citizen:event", args=[event_id]), {"confirm": "1"})
     assert InsuredEvent.objects.get(pk=event_id).status == "under_review"
+
+
+def test_the_insurer_queue_filters_and_denies_in_bulk(insurer, other_insurer, clinic, other_clinic, citizen, covered):
+    mine = clinic.api.post("/clinic/events", event_body(citizen.person, event_id="m")).json()["id"]
+    flagged = other_clinic.api.post("/clinic/events", event_body(citizen.person, event_id="f")).json()["id"]
+    for event_id in (mine, flagged):
+        citizen.api.post(f"/citizen/events/{event_id}/confirm")
+    page = staff(insurer.organisation)
+    shown = page.get(en("claims-insurer:queue"), {"flagged": "yes"}).content.decode()
+    assert f">{flagged}<" in shown and f">{mine}<" not in shown
+    assert "Possible double billing" in shown  # the flag by its name, not its code
+    by_clinic = page.get(reverse("claims-insurer:queue"), {"clinic": clinic.organisation.code}).content.decode()
+    assert f">{mine}<" in by_clinic and f">{flagged}<" not in by_clinic
+    # another insurer's staff cannot deny these through their own queue
+    staff(other_insurer.organisation).post(reverse("claims-insurer:queue"),
+                                           {"ids": [str(flagged)], "deny": "1", "bulk-reason_code": "duplicate"})
+    assert InsuredEvent.objects.get(pk=flagged).status == "under_review"
+    page.post(reverse("claims-insurer:queue"), {"ids": [str(flagged)], "deny": "1", "bulk-reason_code": "Not OK"})
+    assert InsuredEvent.objects.get(pk=flagged).status == "under_review"  # a bad reason code denies nothing
+    page.post(reverse("claims-insurer:queue"), {"ids": [str(flagged)], "deny": "1", "bulk-reason_code": "duplicate"})
+    event = InsuredEvent.objects.get(pk=flagged)
+    assert event.status == "denied" and event.reasons[-1]["code"] == "duplicate"
+    assert InsuredEvent.objects.get(pk=mine).status == "under_review"
+
+
+def test_the_event_page_shows_the_remaining_limit(insurer, clinic, citizen, covered):
+    covered.benefits.filter(benefit="kdu").update(used_tiyn=12_345_600)
+    event_id = clinic.api.post("/clinic/events", event_body(citizen.person)).json()["id"]
+    citizen.api.post(f"/citizen/events/{event_id}/confirm")
+    html = staff(insurer.organisation).get(en("claims-insurer:event", event_id)).content.decode()
+    remaining = html.split('data-remaining="kdu">')[1].split("<")[0]
+    assert "".join(c for c in remaining if c.isdigit()) == "37654400"  # 500 000 − 123 456 ₸, in tiyn digits
+    assert "Awaiting the patient" in html and "Under review" in html  # history by state names
+
+
+def test_the_insurer_sets_rules_per_product_on_a_page(insurer, other_insurer, citizen, make_policy):
+    policy = make_policy(citizen.person, insurer.organisation, product_code="basic")
+    page = staff(insurer.organisation)
+    assert "basic" in page.get(reverse("claims-insurer:rules")).content.decode()
+    form = {"product": "basic", "basic-auto_approve": "on", "basic-max_amount": "7500.00",
+            "basic-requires_patient_confirmation": "on"}
+    assert staff(other_insurer.organisation).post(reverse("claims-insurer:rules"), form).status_code == 404
+    assert page.post(reverse("claims-insurer:rules"), {**form, "basic-max_amount": "-1"}).status_code == 200
+    assert not ClaimRule.objects.exists()
+    assert page.post(reverse("claims-insurer:rules"), form).status_code == 302
+    rule = ClaimRule.objects.get(product=policy.version.product)
+    assert (rule.auto_approve, rule.max_amount_tiyn, rule.requires_patient_confirmation, rule.allow_above_tariff) == (
+        True, 750_000, True, False)
+    assert rule.updated_by == f"{insurer.organisation.code}-operator"
+
+
+def test_the_fund_page_shows_double_billing_and_unpaid_settlements(fund, insurer, clinic, other_clinic, citizen,
+                                                                   covered, fund_insurer):
+    clinic.api.post("/clinic/events", event_body(citizen.person, event_id="x"))
+    flagged = other_clinic.api.post("/clinic/events", event_body(citizen.person, event_id="y")).json()["id"]
+    fund_insurer(insurer.organisation, 100_000)
+    citizen.api.post(f"/citizen/events/{flagged}/confirm")
+    insurer.api.post(f"/insurer/claims/{flagged}/approve")
+    [settlement] = insurer.api.post("/insurer/settlements", {}).json()["settlements"]
+    assert settlement["status"] == "closed" and settlement["shortfall_tiyn"] == 400_000
+    html = staff(fund.organisation, role="commissioner").get(en("claims-fund:disputes")).content.decode()
+    double_billing = html.split("Possible double billing")[1].split("<h2>")[0]
+    assert other_clinic.organisation.name in double_billing and str(flagged) in double_billing
+    unpaid = html.split("Settlements insurers could not pay")[1]
+    assert insurer.organisation.name in unpaid and "4" in unpaid and "000" in unpaid
