@@ -21,6 +21,7 @@ from . import dashboard
 from .forms import (ApproveForm, BatchUploadForm, BulkDenyForm, ClaimRuleForm, CommentForm, DenyForm, EventFilterForm, EventForm,
                     parse_row)
 from .intake import events_receive
+from .labels import state_label
 from .models import ClinicFlag, InsuredEvent, ServiceTariff, Settlement
 from .pdf import remittance_pdf
 from .selectors import (claim_rules_for, disputes_for, event_of, events_filtered, events_for, flags_for, is_commissioner,
@@ -79,7 +80,8 @@ def clinic_home(request):
         form = EventForm(request.POST, prefix="one")
         if form.is_valid():
             [received] = events_receive(clinic=principal.organisation, items=[form.item()], deliver_now=True)
-            messages.success(request, _("Event %(id)s: %(status)s") % {"id": received.id, "status": received.status})
+            messages.success(request, _("Event %(id)s: %(status)s") % {"id": received.id,
+                                                                       "status": state_label(received.status)})
             return redirect("claims:event", event_id=received.id)
     elif request.method == "POST":
         upload = BatchUploadForm(request.POST, request.FILES, prefix="batch")
@@ -95,7 +97,7 @@ def clinic_home(request):
             for answer in received:
                 counts[answer.status] = counts.get(answer.status, 0) + 1
             messages.success(request, _("Batch received: %(counts)s") % {
-                "counts": ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "0"})
+                "counts": ", ".join(f"{state_label(k)}: {v}" for k, v in sorted(counts.items())) or "0"})
             for error in errors[:20]:
                 messages.error(request, error)
             return redirect("claims:home")

@@ -187,3 +187,16 @@ def test_the_fund_page_shows_double_billing_and_unpaid_settlements(fund, insurer
     assert other_clinic.organisation.name in double_billing and str(flagged) in double_billing
     unpaid = html.split("Settlements insurers could not pay")[1]
     assert insurer.organisation.name in unpaid and "4" in unpaid and "000" in unpaid
+
+
+def test_the_pages_speak_kazakh_and_russian(clinic, insurer, citizen, covered):
+    event_id = clinic.api.post("/clinic/events", event_body(citizen.person, icd10="bad")).json()["id"]
+    page = staff(clinic.organisation)
+    kk = page.get(reverse("claims:home")).content.decode()  # Kazakh by default
+    assert "Бір оқиғаны жіберу" in kk and "Жарамсыз" in kk and "АХЖ-10 кодының пішімі дұрыс емес" in kk
+    with translation.override("ru"):
+        ru = page.get(reverse("claims:event", args=[event_id])).content.decode()
+    assert "Недействительно" in ru and "Код МКБ-10 имеет неверный формат" in ru and "История" in ru
+    with translation.override("ru"):
+        queue = staff(insurer.organisation).get(reverse("claims-insurer:queue")).content.decode()
+    assert "Отклонить выбранные" in queue and "Дата услуги с" in queue
