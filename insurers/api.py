@@ -8,6 +8,7 @@ from qalqan.api.auth import insurer_auth, principal_from_request
 from qalqan.api.errors import Unprocessable
 
 from .pricing import PricingTableMissing, quote
+from .records import ClaimRecord, claim_records
 from .selectors import Offer, marketplace_products, products_of
 from .services import BenefitIn, product_publish
 
@@ -39,6 +40,14 @@ class BenefitOut(Schema):
     waiting_days: int
 
 
+class ClaimRecordOut(Schema):
+    decided: int
+    approved: int
+    approved_pct: int
+    paid: int
+    avg_days_to_pay: float | None
+
+
 class ProductOut(Schema):
     id: int
     code: str
@@ -58,6 +67,8 @@ class ProductOut(Schema):
     price_tiyn: int | None = None
     subsidy_tiyn: int | None = None
     premium_due_tiyn: int | None = None
+    claims_record: ClaimRecordOut | None = Field(
+        None, description="the insurer's claim-payment record; null until it has decided a claim")
 
 
 class ProductList(Schema):
@@ -65,7 +76,14 @@ class ProductList(Schema):
     next_cursor: str | None = None
 
 
-def offer_out(offer: Offer, quoted=None) -> dict:
+def record_out(record: ClaimRecord | None) -> dict | None:
+    if record is None:
+        return None
+    return {"decided": record.decided, "approved": record.approved, "approved_pct": record.approved_pct,
+            "paid": record.paid, "avg_days_to_pay": record.avg_days_to_pay}
+
+
+def offer_out(offer: Offer, quoted=None, records: dict | None = None) -> dict:
     p, v = offer.product, offer.version
     body = {
         "id": p.pk, "code": p.code, "name": p.name, "kind": p.kind, "insurer": p.insurer.code,
@@ -74,6 +92,7 @@ def offer_out(offer: Offer, quoted=None) -> dict:
                      for b in v.benefits.all()],
         "regions": v.regions, "min_age": v.min_age, "max_age": v.max_age,
         "topup_limit_per_tiyn": v.topup_limit_per_tiyn, "valid_from": v.valid_from, "is_active": p.is_active,
+        "claims_record": record_out((records or {}).get(p.insurer_id)),
     }
     if quoted is not None:
         body.update(price_tiyn=quoted.price_tiyn, subsidy_tiyn=quoted.subsidy_tiyn, premium_due_tiyn=quoted.due_tiyn)
@@ -99,21 +118,22 @@ def list_own_products(request):
 
 
 @router.get("/products", response=ProductList,
-            summary="The marketplace: active products of all insurers; with a citizen token, the price after "
-                    "the caller's own subsidy")
+            summary="The marketplace: active products of all insurers with each insurer's claim-payment record; "
+                    "with a citizen token, the price after the caller's own subsidy")
 def marketplace(request, kind: str | None = None, region: str | None = None):
     principal = principal_from_request(request)
     person = principal.person if principal is not None and principal.kind == "citizen" else None
     offers = marketplace_products(kind=kind, region=region)
+    records = claim_records({o.product.insurer_id for o in offers})
     if person is None:
-        return {"items": [offer_out(o) for o in offers], "next_cursor": None}
+        return {"items": [offer_out(o, records=records) for o in offers], "next_cursor": None}
     from policies.eligibility import insured_on  # the policies app owns the insurance-status adapter
 
     today = timezone.localdate()
     insured = insured_on(person, today)
     try:
         items = [offer_out(o, quote(o.version, birth_date=person.birth_date, sex=person.sex, day=today,
-                                    insured=insured)) for o in offers]
+                                    insured=insured), records) for o in offers]
     except PricingTableMissing as exc:
         raise Unprocessable(str(exc)) from None
     return {"items": items, "next_cursor": None}

@@ -141,11 +141,15 @@ class MarketplacePage(RoutablePageMixin, SitePage):
         chosen = request.GET.getlist("compare")
         products = selectors.marketplace_products()
         compared = selectors.products_chosen(products, chosen)
+        prices = selectors.own_prices(request.user, products)
         return self.render(request, context_overrides={
             "products": products,
             "compared": compared,
             "comparison": selectors.comparison_rows(compared),
             "chosen": {p.key for p in compared},
+            "signed_in_citizen": prices is not None,
+            "cards": [(p, (prices or {}).get(p.key)) for p in products],
+            "columns": [(p, (prices or {}).get(p.key)) for p in compared],
         })
 
     @path("<slug:insurer>/<slug:code>/", name="product")
@@ -153,7 +157,10 @@ class MarketplacePage(RoutablePageMixin, SitePage):
         product = selectors.product_by_key(selectors.marketplace_products(), f"{insurer}/{code}")
         if product is None:
             raise Http404
+        prices = selectors.own_prices(request.user, [product])
         return self.render(request, template="site/product_page.html", context_overrides={
             "product": product,
             "comparison": selectors.comparison_rows([product]),
+            "own_price": prices.get(product.key) if prices is not None else None,
+            "signed_in_citizen": prices is not None,
         })

@@ -83,6 +83,8 @@ class ProductCard:
     annual_premium_tiyn: int
     limits: dict  # benefit code → limit in tiyn
     regions: tuple = ()  # names of the regions served; empty means the whole country
+    record: object = None  # insurers.records.ClaimRecord, None until the insurer has decided a claim
+    version: object = field(default=None, compare=False, repr=False)  # the ProductVersion on sale
 
     @property
     def key(self) -> str:
@@ -108,16 +110,53 @@ def marketplace_products() -> list[ProductCard]:
         from insurers.selectors import marketplace_products as offers_on_sale
     except ImportError:
         return []
+    from insurers.records import claim_records
+
     regions = {r.code: r.name for r in Region.objects.all()}
-    return sorted((_card(offer, regions) for offer in offers_on_sale()),
+    offers = offers_on_sale()
+    records = claim_records({offer.product.insurer_id for offer in offers})
+    return sorted((_card(offer, regions, records.get(offer.product.insurer_id)) for offer in offers),
                   key=lambda p: (p.kind != "osms", p.annual_premium_tiyn, p.insurer_name, p.code))
 
 
-def _card(offer, regions: dict) -> ProductCard:
+def _card(offer, regions: dict, record=None) -> ProductCard:
     product, version = offer.product, offer.version
     return ProductCard(insurer_code=product.insurer.code, insurer_name=product.insurer.name, code=product.code,
                        name=product.name, kind=product.kind, annual_premium_tiyn=version.annual_premium_tiyn,
-                       limits={b.benefit: b.limit_tiyn for b in offer.benefits}, regions=tuple(regions.get(c, c) for c in version.regions or ()))
+                       limits={b.benefit: b.limit_tiyn for b in offer.benefits},
+                       regions=tuple(regions.get(c, c) for c in version.regions or ()), record=record,
+                       version=version)
+
+
+@dataclass(frozen=True)
+class OwnPrice:
+    """What the signed-in citizen would pay for a year of a product starting today, after their own subsidy."""
+
+    subsidy: str
+    due: str
+    serves_region: bool
+
+
+def own_prices(user, products: list[ProductCard]) -> dict[str, OwnPrice] | None:
+    """product key → the signed-in citizen's own price; None for anyone who is not a signed-in citizen."""
+    from insurers.pricing import PricingTableMissing, quote
+    from policies.eligibility import insured_on
+    from qalqan.orgs.principal import principal_for_user
+
+    principal = principal_for_user(user) if user.is_authenticated else None
+    if principal is None or principal.kind != "citizen":
+        return None
+    person, day = principal.person, today()
+    insured = insured_on(person, day)
+    prices = {}
+    for product in products:
+        try:
+            q = quote(product.version, birth_date=person.birth_date, sex=person.sex, day=day, insured=insured)
+        except PricingTableMissing:
+            continue
+        prices[product.key] = OwnPrice(subsidy=format_tiyn(q.subsidy_tiyn), due=format_tiyn(q.due_tiyn),
+                                       serves_region=product.version.serves_region(person.region))
+    return prices
 
 
 def product_by_key(products: list[ProductCard], key: str) -> ProductCard | None:

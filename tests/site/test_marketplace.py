@@ -104,3 +104,46 @@ def test_packages_page_follows_edits_of_the_table(site_pages):
     body = page("/en/packages/")
     assert 'data-code="telemed"><dt>Telemedicine</dt>' in body
     assert 'data-code="rehab"' not in body
+
+
+@pytest.fixture
+def signed_in(citizen, monkeypatch):
+    """A browser session of `citizen`; insured or not as the test says (the status adapter is patched)."""
+    from policies import eligibility
+    from policies.signin import citizen_user_for
+
+    state = {"insured": True}
+    monkeypatch.setattr(eligibility, "insured_on", lambda person, day: state["insured"])
+    client = Client()
+    client.force_login(citizen_user_for(person_id=citizen.person.pk))
+    return client, state
+
+
+def test_a_signed_in_citizen_sees_the_price_after_their_own_subsidy(products, signed_in, citizen):
+    from insurers.pricing import basic_price
+
+    client, state = signed_in
+    basic = basic_price(birth_date=citizen.person.birth_date, sex=citizen.person.sex, day=selectors.today()).annual_tiyn
+    body = client.get("/en/marketplace/").content.decode()
+    row = re.search(r'<tr class="own-price">.*?</tr>', body, re.S).group(0)
+    # insured: the basic product costs nothing, Gold costs its premium less the basic price
+    assert "0,00 ₸" in row and selectors.format_tiyn(15_000_000 - basic) in row
+    assert "Sign in to see the price" not in body
+
+    state["insured"] = False
+    body = client.get("/en/marketplace/").content.decode()
+    row = re.search(r'<tr class="own-price">.*?</tr>', body, re.S).group(0)
+    assert selectors.format_tiyn(basic) in row and selectors.format_tiyn(15_000_000) in row
+
+
+def test_anonymous_visitors_are_invited_to_sign_in_for_their_own_price(products):
+    body = page("/en/marketplace/")
+    assert "Sign in to see the price after your own subsidy." in body and 'class="own-price"' not in body
+    assert "No claims decided yet" in body
+
+
+def test_product_page_shows_the_citizens_own_price(products, signed_in):
+    _, gold_insurer = products
+    client, _state = signed_in
+    body = client.get(f"/en/marketplace/{gold_insurer.code}/gold/").content.decode()
+    assert "You pay a year" in body and "Claims record" in body
