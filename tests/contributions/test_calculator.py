@@ -5,7 +5,7 @@ import pytest
 from qalqan.core.money import format_tiyn
 from qalqan.people.rates import NoRule, contribution_calculate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rates")]  # the tables, even after a flush
 
 P2025 = date(2025, 6, 1)
 
