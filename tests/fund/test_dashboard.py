@@ -27,6 +27,7 @@ def test_fund_staff_see_coverage_by_region_and_basis_and_the_revenue_chart(fund,
     assert response.status_code == 200
     html = response.content.decode()
     assert "<svg" in html and "2025" in html and "1019918959" in html
+    assert 'href="/en/fund/temporary-status/"' in html and 'href="/en/fund/refunds/"' in html
     regions = {s.key: s for s in response.context["regions"]}
     assert (regions["astana"].people, regions["astana"].insured) == (2, 1)
     assert regions["astana"].uninsured_percent == 50.0
