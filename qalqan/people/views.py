@@ -33,6 +33,7 @@ def become_insured_steps(today: date) -> list[dict]:
         monthly = None
     return [
         {"title": _("Pay contributions yourself"),
+         # xgettext:no-python-format  (a literal per cent sign, never %-formatted)
          "text": _("Pay as a self-payer (no job, no individual entrepreneur registration): the monthly amount is "
                    "5 % of the minimum wage, or twelve months at once.")
          , "amount_tiyn": monthly},
