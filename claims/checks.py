@@ -151,4 +151,4 @@ def event_problems(item: EventItem, facts: Facts, *, clinic_id: int, today: date
 
     if tariff is not None and item.amount_tiyn > tariff.tariff_tiyn and not (policy and policy.allow_above_tariff):
         reasons.append(_reason(AMOUNT_ABOVE_TARIFF, f"the amount is above the tariff of {tariff.tariff_tiyn} tiyn"))
-    return Verdict(reasons=reasons, flags=flags, person_id=person_id, policy=policy if not reasons else policy)
+    return Verdict(reasons=reasons, flags=flags, person_id=person_id, policy=policy)

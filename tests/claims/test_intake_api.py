@@ -186,3 +186,13 @@ def test_the_same_event_id_twice_at_once_makes_one_event(refdata, clinic, citize
     assert sorted(a.status_code for a in answers) == [200, 201]
     assert len({a.json()["id"] for a in answers}) == 1
     assert InsuredEvent.objects.filter(event_id="same").count() == 1
+
+
+def test_an_idempotency_key_replays_the_first_answer(clinic, citizen, covered):
+    body = event_body(citizen.person, event_id="K-1")
+    first = clinic.api.post("/clinic/events", body, headers={"Idempotency-Key": "mis-k1"})
+    replay = clinic.api.post("/clinic/events", body, headers={"Idempotency-Key": "mis-k1"})
+    assert first.status_code == replay.status_code == 201 and replay.json() == first.json()
+    other = clinic.api.post("/clinic/events", {**body, "event_id": "K-2"}, headers={"Idempotency-Key": "mis-k1"})
+    assert other.status_code == 409
+    assert list(InsuredEvent.objects.values_list("event_id", flat=True)) == ["K-1"]
