@@ -5,6 +5,7 @@
 - The command runs as a child; when it ends (or Ctrl-C), the embedded server is stopped too.
   A second run reuses the data directory.
 """
+import json
 import logging
 import os
 import signal
@@ -29,6 +30,7 @@ def embedded_postgres():
 
     os.environ.setdefault("XDG_RUNTIME_DIR", str(DATA_DIR / "run"))
     Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
+    _forget_dead_handles(DATA_DIR / "pg" / ".handle_pids.json")
     server = ep.get_server(DATA_DIR / "pg", cleanup_mode="stop")
     try:
         with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
@@ -38,6 +40,25 @@ def embedded_postgres():
         yield _django_url(server.get_uri(DATABASE_NAME))
     finally:
         server.cleanup()
+
+
+def _forget_dead_handles(path: Path) -> None:
+    """embedded-postgres stops the server when its last user leaves, counting users by process id in this
+    file; a user that was killed outright stays listed for ever and the server would then never stop."""
+    if not path.exists():
+        return
+    alive = [pid for pid in json.loads(path.read_text() or "[]") if _running(pid)]
+    path.write_text(json.dumps(alive))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _django_url(uri: str) -> str:
@@ -51,7 +72,15 @@ def _django_url(uri: str) -> str:
     return f"postgres://{user}@{parts.hostname}:{parts.port or 5432}{parts.path}"
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def run(command: list[str]) -> int:
+    # Ctrl-C, and also `kill` (SIGTERM) or a SIGINT to a job started in the background (where the shell
+    # ignores SIGINT for it), all stop the command and then the embedded server.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     with ExitStack() as stack:
         if not os.environ.get("DATABASE_URL"):
             os.environ["DATABASE_URL"] = stack.enter_context(embedded_postgres())
