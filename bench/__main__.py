@@ -17,6 +17,8 @@ BENCHES = [
     "contributions",
     "policies",
     "claims",
+    "subsidy",
+    "feed",
 ]
 
 
