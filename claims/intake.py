@@ -17,7 +17,7 @@ from django.utils import timezone
 from qalqan.audit.models import StateChange
 from qalqan.core.money import format_tiyn
 from qalqan.notify.backends import get_backend
-from qalqan.notify.messages import render
+from qalqan.notify.messages import render_many
 from qalqan.notify.models import Notification
 from qalqan.notify.services import notify_send
 from qalqan.orgs.models import Organisation
@@ -169,11 +169,9 @@ def _record_intake(events: list[Stored], *, clinic: Organisation, now: datetime,
                         context=notice_context(event, clinic))
         return
     channel = get_backend().channel
-    rows = []
-    for event in notices:
-        context = notice_context(event, clinic)
-        rows.append((event.verdict.person_id, NOTIFICATION_KIND, context, channel,
-                     render(NOTIFICATION_KIND, context), Notification.Status.PENDING, 0, now))
+    contexts = [notice_context(event, clinic) for event in notices]
+    rows = [(event.verdict.person_id, NOTIFICATION_KIND, context, channel, body, Notification.Status.PENDING, 0, now)
+            for event, context, body in zip(notices, contexts, render_many(NOTIFICATION_KIND, contexts))]
     _recordset_insert(Notification._meta.db_table, NOTIFICATION_COLUMNS, rows)
 
 

@@ -25,3 +25,27 @@ def render(kind: str, context: dict, language: str = "kk") -> str:
             return template(context)
         except KeyError:
             return f"{kind}: {context}"
+
+
+
+class _Placeholders(dict):
+    """A context that puts every `%(name)s` back: the template translated once, with its slots still open."""
+
+    def __missing__(self, key):
+        return f"%({key})s"
+
+
+def render_many(kind: str, contexts: list[dict], language: str = "kk") -> list[str]:
+    """`render` for a batch: one language switch and one catalogue look-up for all the messages."""
+    template = TEMPLATES.get(kind)
+    if template is None or not contexts:
+        return [render(kind, context, language) for context in contexts]
+    with translation.override(language):
+        pattern = template(_Placeholders())
+    bodies = []
+    for context in contexts:
+        try:
+            bodies.append(pattern % context)
+        except (KeyError, TypeError, ValueError):
+            bodies.append(render(kind, context, language))
+    return bodies
