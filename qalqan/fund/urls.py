@@ -11,6 +11,7 @@ urlpatterns = [
     path("subsidy-runs/start/", subsidy.run_start, name="subsidy-run-start"),
     path("subsidy-runs/<int:run_id>/", subsidy.run_detail, name="subsidy-run"),
     path("subsidy-runs/<int:run_id>/progress/", subsidy.run_progress_json, name="subsidy-run-progress"),
+    path("subsidy-runs/<int:run_id>/resume/", subsidy.run_resume, name="subsidy-run-resume"),
     path("subsidy-runs/<int:run_id>/approve/", subsidy.run_approve, name="subsidy-run-approve"),
     path("subsidy-runs/<int:run_id>/disburse/", subsidy.run_disburse, name="subsidy-run-disburse"),
     path("subsidy-runs/<int:run_id>/insurers/<slug:insurer_code>/", subsidy.run_insurer_lines,

@@ -115,7 +115,25 @@ def test_progress_is_shown_and_polled_while_the_run_calculates(staff, world, set
     assert done["status"] == "calculated" and done["percent"] == 100
     assert done["chunks_done"] == done["chunks_total"] == 4 and done["policies"] == 4
     html = staff.get(run_url(run.pk)).content.decode()
-    assert "refresh" not in html and "<svg" in html
+    assert 'http-equiv="refresh"' not in html and "<svg" in html
+
+
+def test_a_failed_calculation_shows_its_error_and_resumes_from_the_page(staff, world, settings):
+    settings.SUBSIDY_RUN_CHUNK_POLICIES = 1
+    run = services.subsidy_run_start(period=date(2026, 3, 1))
+    services.subsidy_run_calculate(run_id=run.pk, stop_after_chunks=2)
+    services.subsidy_run_fail(run_id=run.pk, error="OperationalError: server closed the connection unexpectedly")
+    html = staff.get(run_url(run.pk)).content.decode()
+    assert "OperationalError: server closed the connection unexpectedly" in html
+    assert f'action="{run_url(run.pk, "resume/")}"' in html and 'http-equiv="refresh"' not in html
+    assert staff.get(run_url(run.pk, "progress/")).json()["error"].startswith("OperationalError")
+
+    resumed = staff.post(run_url(run.pk, "resume/"), follow=True)
+    assert texts(resumed) == ["The calculation continues from where it stopped."]
+    run = SubsidyRun.objects.get(pk=run.pk)
+    assert (run.status, run.error, run.policies, run.chunks_done) == ("calculated", "", 4, 4)
+    assert texts(staff.post(run_url(run.pk, "resume/"), follow=True)) == [
+        "The run is calculated: its calculation is finished."]
 
 
 def test_approve_then_disburse_through_the_pages_pays_the_insurers(staff, world, assert_trial_balance_zero):
@@ -235,7 +253,7 @@ def test_insurer_staff_and_others_are_refused_and_strangers_sent_to_sign_in(
     pages = [RUNS, run_url(run.pk), run_url(run.pk, "progress/"), run_url(run.pk, f"insurers/{code}/"),
              run_url(run.pk, f"insurers/{code}/statement.csv"), run_url(run.pk, f"insurers/{code}/statement.pdf")]
     posts = [(f"{RUNS}start/", {"period": "2026-04"}), (run_url(run.pk, "disburse/"), {}),
-             (run_url(run.pk, "approve/"), {})]
+             (run_url(run.pk, "approve/"), {}), (run_url(run.pk, "resume/"), {})]
     for other in (staff_client(insurer.organisation), staff_client(clinic.organisation)):
         for url in pages:
             assert other.get(url).status_code == 403, url

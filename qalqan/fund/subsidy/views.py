@@ -109,6 +109,21 @@ def run_progress_json(request, run_id: int):
 
 @login_required
 @require_POST
+def run_resume(request, run_id: int):
+    """Queue the calculation again (after a failed task): it continues after the last committed range."""
+    fund_staff(request)
+    run = _run_or_404(run_id)
+    if run.status != SubsidyRun.Status.DRAFT:
+        messages.error(request, _("The run is %(status)s: its calculation is finished.") % {"status": run.status})
+        return redirect("fund:subsidy-run", run_id=run.pk)
+    SubsidyRun.objects.filter(pk=run.pk).update(error="")
+    tasks.subsidy_run_calculate.delay(run.pk)
+    messages.success(request, _("The calculation continues from where it stopped."))
+    return redirect("fund:subsidy-run", run_id=run.pk)
+
+
+@login_required
+@require_POST
 def run_approve(request, run_id: int):
     principal = fund_staff(request)
     run = _run_or_404(run_id)
