@@ -4,11 +4,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import GroupPagePermission, Page
 
+from claims.models import ServiceTariff
+from insurers.models import AgeSexCoefficient, BasicTariff
 from qalqan.orgs.models import Organisation
 from qalqan.refdata.models import Benefit, BenefitCategory, Region
 
 FUND_EDITORS = "Fund editors"
-REFERENCE_MODELS = (Region, BenefitCategory, Benefit)
+REFERENCE_MODELS = (Region, BenefitCategory, Benefit, BasicTariff, AgeSexCoefficient, ServiceTariff)
 PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 
 

@@ -8,7 +8,9 @@ from qalqan.orgs.models import StaffMembership
 from qalqan.refdata.models import Benefit, BenefitCategory, Region
 from qalqan.site.services import FUND_EDITORS, cms_editor_grant, cms_groups_sync
 
-LISTS = ["/cms/snippets/refdata/region/", "/cms/snippets/refdata/benefitcategory/", "/cms/snippets/refdata/benefit/"]
+LISTS = ["/cms/snippets/refdata/region/", "/cms/snippets/refdata/benefitcategory/", "/cms/snippets/refdata/benefit/",
+         "/cms/snippets/insurers/basictariff/", "/cms/snippets/insurers/agesexcoefficient/",
+         "/cms/snippets/claims/servicetariff/"]
 
 
 @pytest.fixture
@@ -72,6 +74,27 @@ def test_fund_editor_adds_a_dated_row(fund_editor):
     assert response.status_code == 302, response.content.decode()[:2000]
     row = BenefitCategory.objects.get(code="platform_worker", valid_from="2030-01-01")
     assert ModelLogEntry.objects.filter(object_id=str(row.pk), action="wagtail.create").exists()
+
+
+def test_fund_editor_adds_a_basic_tariff_row_with_history_and_the_price_follows(fund_editor):
+    from datetime import date
+
+    from insurers.models import BasicTariff
+    from insurers.pricing import basic_tariff_on
+    from insurers.services import pricing_tables_sync
+
+    pricing_tables_sync()
+    current = BasicTariff.objects.get(valid_to__isnull=True)
+    response = fund_editor.post(f"/cms/snippets/insurers/basictariff/edit/{current.pk}/", {
+        "valid_from": current.valid_from.isoformat(), "valid_to": "2031-01-01", "annual_tiyn": current.annual_tiyn,
+        "note": current.note})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    response = fund_editor.post("/cms/snippets/insurers/basictariff/add/", {
+        "valid_from": "2031-01-01", "valid_to": "", "annual_tiyn": "6000000", "note": "indexed"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    row = BasicTariff.objects.get(valid_from="2031-01-01")
+    assert ModelLogEntry.objects.filter(object_id=str(row.pk), action="wagtail.create", user=fund_editor.user).exists()
+    assert basic_tariff_on(date(2031, 3, 1)).annual_tiyn == 6_000_000
 
 
 @pytest.mark.parametrize("url", LISTS)
