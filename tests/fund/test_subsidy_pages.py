@@ -268,3 +268,15 @@ def test_insurer_staff_and_others_are_refused_and_strangers_sent_to_sign_in(
     assert list(SubsidyRun.objects.values_list("period", "status")) == [(date(2026, 3, 1), "approved")]
     assert not Transfer.objects.filter(key__startswith=f"subsidy-run-{run.pk}-").exists()
     assert_trial_balance_zero()
+
+
+def test_the_pages_speak_kazakh_and_russian_and_posts_need_the_csrf_token(fund, world):
+    run = services.subsidy_run_start(period=date(2026, 3, 1))
+    services.subsidy_run_calculate(run_id=run.pk)
+    staff = staff_client(fund.organisation)
+    assert "Субсидия есептеулері" in staff.get("/kk/fund/subsidy-runs/").content.decode()
+    assert "Запустить расчёт" in staff.get("/ru/fund/subsidy-runs/").content.decode()
+    careful = staff_client(fund.organisation)
+    careful.handler.enforce_csrf_checks = True
+    assert careful.post(run_url(run.pk, "approve/")).status_code == 403
+    assert SubsidyRun.objects.get(pk=run.pk).status == "calculated"
