@@ -1,18 +1,36 @@
 """The monthly subsidy run at national scale: calculate and disburse, against a bare INSERT … SELECT.
 
-Generates BENCH_POLICIES (200 000; 12 200 000 for the national run) subsidised people and active policies
-across 10 insurers and 20 regions with set-based SQL (60 % privileged → republican budget, 20 % unemployed →
-the region's МИО, 20 % contributors → the ОСМС pool), then times:
+Generates BENCH_POLICIES (200 000; BENCH_POLICIES=12200000 for the national run) subsidised people and active
+policies across 10 insurers and 20 regions with set-based SQL (60 % privileged → republican budget, 20 %
+unemployed → the region's МИО, 20 % contributors → the ОСМС pool), then times:
 
 - calculate: POST-equivalent subsidy_run_start + subsidy_run_calculate (INSERT … SELECT per policy-id range of
   SUBSIDY_RUN_CHUNK_POLICIES, totals by source and insurer, draft → calculated);
 - disburse: approve + disburse (one ledger transfer per source and per insurer);
-- bare: INSERT … SELECT of the same number of rows into a copy of the line table (same indexes) with no
-  joins or arithmetic — the floor the calculation is compared with (target: within 3×; ≤ 5 min nationally);
+- bare: INSERT … SELECT of the same rows into an ordinary copy of the line table (same indexes and checks,
+  WAL-logged like the real one) with no joins or arithmetic — the floor the calculation is compared with
+  (targets: within 3×; ≤ 5 min for 12.2 million);
 - funded events: instrument_record on a sample (BENCH_SUBSIDY_FUNDED_SAMPLE, 2 000) of instruments, and what
   the whole run would take at that rate (the hash chain is written one event at a time, after the money).
 
+BENCH_SUBSIDY_EXPLAIN=1 also prints EXPLAIN (ANALYZE, BUFFERS) of the calculation for the first 100 000 policy
+ids (in a savepoint that is rolled back, so the timed run is unaffected).
+
 Everything runs in one transaction that is rolled back at the end: the development database keeps nothing.
+Its ranges commit as savepoints here, where a real run commits each range (one fsync per 100 000 lines: noise).
+
+The national run (BENCH_POLICIES=12200000) fits this machine but is heavy; run it on a quiet machine:
+- disk: ≈ 2.3 GB per million people for people, memberships, instruments and policies with their indexes,
+  plus ≈ 0.25 GB per million lines for the run and as much for the bare copy — ≈ 35 GB for 12.2 million
+  (check `df -h`). A rollback does not give the space back at once: the rows are dead until (auto)vacuum,
+  which truncates the tables' empty tails afterwards (run `VACUUM` on the four tables to hurry it).
+- WAL: ≈ 2× the data is written, but nothing is retained for an open transaction (no archiving, no slots
+  here): checkpoints recycle it every max_wal_size, so the WAL directory stays at a few GB.
+- memory: the deferred foreign-key checks of the generated rows (≈ 10 per policy) are queued in the backend
+  until the end of the transaction (≈ 1.5–2 GB for 12.2 million; never run, the transaction rolls back);
+  the calculation itself works range by range in work_mem.
+- time: generation ≈ 5 min per million on a busy 2-core machine (≈ 60 min for 12.2 million; roughly a third
+  of that when quiet), then the run itself (the figure) and the bare insert. Expect 1.5–2 hours in all.
 """
 import os
 import time
@@ -27,11 +45,21 @@ REGIONS = ["astana", "almaty_city", "shymkent", "abai", "akmola", "aktobe", "alm
            "north_kazakhstan", "turkistan", "ulytau"]
 
 
+EXPLAIN_RANGE = 100_000
+
+
 class Rollback(Exception):
     pass
 
 
+def _step(label: str, started: list[float]) -> None:
+    now = time.perf_counter()
+    print(f"  {label}: {now - started[0]:.1f} s", flush=True)
+    started[0] = now
+
+
 def _generate(n: int) -> tuple[int, list[int]]:
+    clock = [time.perf_counter()]
     from insurers.services import BenefitIn, pricing_tables_sync, product_publish
     from qalqan.fund.subsidy.catalogue import sources_sync
     from qalqan.fund.subsidy.models import SubsidySource
@@ -53,6 +81,7 @@ def _generate(n: int) -> tuple[int, list[int]]:
     account_ensure(code="payer:employee", kind="payer_clearing", may_go_negative=True)
     transfer_post(key=f"bench-subsidy-pool-{time.time_ns()}", reason="bench.pool",
                   lines=[("payer:employee", -10**15), ("pool:osms", 10**15)])
+    _step("reference data, insurers, products, pool", clock)
     with connection.cursor() as cursor:
         cursor.execute("SELECT coalesce(max(id), 0) FROM policies_policy")
         (first_policy,) = cursor.fetchone()
@@ -64,11 +93,13 @@ def _generate(n: int) -> tuple[int, list[int]]:
             SELECT '0099' || lpad(g::text, 8, '0'), 'Бенч', 'Субсидия', '', date '1940-01-01' + (g * 37 %% 30000),
                    CASE WHEN g %% 2 = 0 THEN 'M' ELSE 'F' END, '', (%(regions)s::text[])[g %% 20 + 1], now(), now()
               FROM generate_series(1, %(n)s) g""", {"n": n, "regions": REGIONS})
+        _step("people", clock)
         cursor.execute("""
             INSERT INTO people_categorymembership (person_id, category, valid_from, valid_to)
             SELECT id, CASE WHEN id %% 10 < 6 THEN (ARRAY['pensioner', 'child', 'disabled'])[id %% 3 + 1]
                             WHEN id %% 10 < 8 THEN 'unemployed' ELSE 'employee' END, date '2020-01-01', NULL
               FROM people_person WHERE id > %s""", [first_person])
+        _step("category memberships", clock)
         cursor.execute("""
             WITH i AS (
                 INSERT INTO policies_instrument (number, holder_id, custodian_id, face_value_tiyn, valid_from, valid_to,
@@ -84,15 +115,18 @@ def _generate(n: int) -> tuple[int, list[int]]:
                    (%(versions)s::bigint[])[array_position(%(insurers)s::bigint[], i.custodian_id)], 'osms',
                    date '2098-07-01', date '2099-07-01', 5200000, 5200000, 0, 0, 'active', false, now(), now(), now()
               FROM i""", {"insurers": insurers, "versions": versions, "first": first_person})
+        _step("instruments and policies", clock)
         for table in ("people_person", "people_categorymembership", "policies_instrument", "policies_policy"):
             cursor.execute(f"ANALYZE {table}")
+        _step("analyze", clock)
     return first_policy, insurers
 
 
 def _bare_insert(first_policy: int, run_id: int) -> tuple[float, int]:
+    """The floor: the same rows into an ordinary (WAL-logged) copy of the line table with the same indexes and
+    checks, read straight from the policies with constants for what the calculation computes."""
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE bench_bare_line (LIKE fund_subsidyline INCLUDING ALL)"
-                       " ON COMMIT DROP")
+        cursor.execute("CREATE TABLE bench_bare_line (LIKE fund_subsidyline INCLUDING ALL)")
         started = time.perf_counter()
         cursor.execute("""
             INSERT INTO bench_bare_line (run_id, policy_id, person_id, insurer_id, instrument_id, kind, for_period,
@@ -100,6 +134,21 @@ def _bare_insert(first_policy: int, run_id: int) -> tuple[float, int]:
             SELECT %s, id, holder_id, insurer_id, instrument_id, 'normal', %s, 'budget:republican', 31, 433333, false
               FROM policies_policy WHERE id > %s""", [run_id, PERIOD, first_policy])
         return time.perf_counter() - started, cursor.rowcount
+
+
+def _explain_first_range(run) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of the INSERT … SELECT for the first EXPLAIN_RANGE policy ids, in a savepoint
+    rolled back."""
+    from qalqan.fund.subsidy.calculation import insert_normal_lines_sql, period_inputs
+
+    hi = min(run.last_policy_id + EXPLAIN_RANGE, run.max_policy_id)
+    params = {"run": run.pk, "lo": run.last_policy_id, "hi": hi, **period_inputs(run.period).params("c")}
+    sid = transaction.savepoint()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + insert_normal_lines_sql(), params)
+        print("\n".join(row[0] for row in cursor.fetchall()), flush=True)
+    transaction.savepoint_rollback(sid)
 
 
 def main() -> None:
@@ -119,8 +168,12 @@ def main() -> None:
 
             started = time.perf_counter()
             run = services.subsidy_run_start(period=PERIOD, by="bench")
-            run = services.subsidy_run_calculate(run_id=run.pk, by="bench")
             figures["calculate"] = time.perf_counter() - started
+            if os.environ.get("BENCH_SUBSIDY_EXPLAIN"):
+                _explain_first_range(run)
+            started = time.perf_counter()
+            run = services.subsidy_run_calculate(run_id=run.pk, by="bench")
+            figures["calculate"] += time.perf_counter() - started
             print(f"calculate: {run.policies} lines in {figures['calculate']:.2f} s "
                   f"({run.policies / figures['calculate']:,.0f} policies/s, {run.chunks_done} ranges), "
                   f"total {run.total_tiyn / 100:,.2f} ₸", flush=True)
@@ -133,11 +186,14 @@ def main() -> None:
                   flush=True)
 
             figures["bare"], rows = _bare_insert(first_policy, run.pk)
-            print(f"bare INSERT … SELECT of {rows} rows: {figures['bare']:.2f} s", flush=True)
-            ratio = (figures["calculate"] + figures["disburse"]) / figures["bare"]
-            print(f"calculate + disburse / bare insert = {ratio:.2f}× (target ≤ 3×)", flush=True)
-            national = (figures["calculate"] + figures["disburse"]) * 12_200_000 / max(n, 1)
-            print(f"linear estimate for 12.2 million policies: {national / 60:.1f} min (target ≤ 5 min)", flush=True)
+            print(f"bare INSERT … SELECT of {rows} rows: {figures['bare']:.2f} s ({rows / figures['bare']:,.0f} rows/s)",
+                  flush=True)
+            run_seconds = figures["calculate"] + figures["disburse"]
+            print(f"calculate + disburse = {run_seconds:.2f} s = {run_seconds / figures['bare']:.2f}× the bare insert "
+                  f"(target ≤ 3×)", flush=True)
+            national = run_seconds * 12_200_000 / max(n, 1)
+            print(f"linear estimate for 12.2 million policies: {national / 60:.1f} min (target ≤ 5 min)"
+                  if n != 12_200_000 else f"national run: {run_seconds / 60:.1f} min (target ≤ 5 min)", flush=True)
 
             started = time.perf_counter()
             written = services.subsidy_run_record_funding(run_id=run.pk, batch=500,

@@ -110,12 +110,16 @@ class SubsidyLine(models.Model):
         NORMAL = "normal"
         ADJUSTMENT = "adjustment"
 
-    run = models.ForeignKey(SubsidyRun, on_delete=models.DO_NOTHING, db_constraint=False, related_name="lines")
-    policy = models.ForeignKey("policies.Policy", on_delete=models.DO_NOTHING, db_constraint=False,
+    # no single-column indexes either: lines are only read by run (the unique key and run_insurer serve every
+    # read), and every index is maintained for each of the ≈ 12 million rows the national run inserts
+    run = models.ForeignKey(SubsidyRun, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                            related_name="lines")
+    policy = models.ForeignKey("policies.Policy", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
                                related_name="+")
-    person = models.ForeignKey("people.Person", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
     insurer = models.ForeignKey("orgs.Organisation", on_delete=models.DO_NOTHING, db_constraint=False,
-                                related_name="+")
+                                db_index=False, related_name="+")
     instrument_id = models.BigIntegerField()
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NORMAL)
     for_period = models.DateField(help_text="the month this line pays (an adjustment: the previous run's)")
