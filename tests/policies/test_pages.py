@@ -2,10 +2,13 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from policies.models import Policy
 from qalqan.notify.models import Notification
 from qalqan.payments.models import Payment
+
+from tests.site.conftest import site_pages, site_tree, wagtail_tree  # noqa: F401
 
 from .conftest import apply
 
@@ -97,3 +100,14 @@ def test_rejected_application_page_shows_reasons(browser, insured_citizen, produ
 def test_pages_render_in_kazakh_and_russian(browser, products):
     for lang in ("kk", "ru"):
         assert browser.get(f"/{lang}/my/apply/").status_code == 200
+
+
+def test_an_uninsured_citizen_is_told_how_to_become_insured_with_a_link_to_the_explainer(
+        client, citizen, products, site_pages):
+    sign_in(client, citizen.person)  # nobody made this citizen insured
+    for lang, word in (("en", "How to become insured"), ("ru", "Как стать застрахованным")):
+        home = client.get(f"/{lang}/my/").content.decode()
+        assert word in home and f'href="/{lang}/not-insured/"' in home
+        gold = products["gold"].product
+        details = client.get(f"/{lang}/my/apply/{gold.pk}/", {"start_date": timezone.localdate().isoformat()}).content.decode()
+        assert f'href="/{lang}/not-insured/"' in details

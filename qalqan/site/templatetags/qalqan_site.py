@@ -66,6 +66,17 @@ def site_home(context) -> Page | None:
     return site.root_page.localized
 
 
+@register.simple_tag(takes_context=True)
+def site_page_url(context, slug: str) -> str | None:
+    """The address of a live page of the site (e.g. the explainer `not-insured`) in the current language; None
+    when editors removed or unpublished it."""
+    home = site_home(context)
+    if home is None:
+        return None
+    page = home.get_children().live().filter(slug=slug).first()
+    return page.get_url(context.get("request")) if page else None
+
+
 @register.filter
 def tenge(amount_tiyn) -> str:
     return format_tiyn(int(amount_tiyn))
