@@ -17,12 +17,12 @@ import psycopg
 import pytest
 from django.db import connection
 
+from policies.models import InstrumentEvent, Policy
 from qalqan.fund.subsidy import services
 from qalqan.fund.subsidy.catalogue import sources_sync
 from qalqan.fund.subsidy.models import SubsidyLine, SubsidyRun, SubsidySource, SubsidyTotal
 from qalqan.ledger.models import Transfer
 from qalqan.ledger.services import balance_of
-from policies.models import InstrumentEvent, Policy
 from tests.fund.subsidy_world import CHILD_M, F_30_44, M_30_44, make_person, world  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]

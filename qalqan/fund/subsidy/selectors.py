@@ -67,12 +67,6 @@ def run_progress(run: SubsidyRun) -> dict:
             "percent": percent, "policies": run.policies, "error": run.error}
 
 
-def insurers_of(run: SubsidyRun) -> list[Organisation]:
-    """The insurers the run pays (from its totals), by code."""
-    ids = SubsidyTotal.objects.filter(run=run).values("insurer_id")
-    return list(Organisation.objects.filter(pk__in=ids).order_by("code"))
-
-
 def insurer_sources(run: SubsidyRun, insurer: Organisation) -> list[dict]:
     """The insurer's money in the run by paying source and line kind (the statement's summary)."""
     return list(SubsidyLine.objects.filter(run=run, insurer=insurer).values("source_code", "kind")

@@ -24,7 +24,7 @@ from .charts import stacked_bars
 from .forms import LinesFilterForm, RunStartForm
 from .models import SubsidyRun, SubsidyTotal
 from .pdf import statement_pdf
-from .selectors import (insurer_sources, insurer_total, insurers_of, run_matrix, run_progress, run_summary,
+from .selectors import (insurer_sources, insurer_total, run_matrix, run_progress, run_summary,
                         statement_rows)
 
 LINES_PER_PAGE = 100
