@@ -2,8 +2,9 @@
 storage (valid and invalid alike), and the patient's notification — set-based for batches.
 
 One batch costs a fixed number of queries whatever its size: existing ids, persons, policies, benefits,
-rules, tariffs, already-billed services, one INSERT of the events (one JSON recordset, no model instances), one of their audit rows, one of the
-notifications (outbox) and one of the clinic flags.
+rules, tariffs, already-billed services, one INSERT of the events (one JSON recordset, no model instances),
+one of their audit rows, the patients' notification channels, one INSERT of the notifications (outbox) and
+one of the clinic flags.
 """
 import json
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from qalqan.audit.models import StateChange
 from qalqan.core.money import format_tiyn
-from qalqan.notify.backends import get_backend
+from qalqan.notify.channels import channels_for
 from qalqan.notify.messages import render_many
 from qalqan.notify.models import Notification
 from qalqan.notify.services import notify_send
@@ -168,9 +169,10 @@ def _record_intake(events: list[Stored], *, clinic: Organisation, now: datetime,
             notify_send(person_id=event.verdict.person_id, kind=NOTIFICATION_KIND,
                         context=notice_context(event, clinic))
         return
-    channel = get_backend().channel
+    channels = channels_for(person_ids=[event.verdict.person_id for event in notices], kind=NOTIFICATION_KIND)
     contexts = [notice_context(event, clinic) for event in notices]
-    rows = [(event.verdict.person_id, NOTIFICATION_KIND, context, channel, body, Notification.Status.PENDING, 0, now)
+    rows = [(event.verdict.person_id, NOTIFICATION_KIND, context, channels[event.verdict.person_id], body,
+             Notification.Status.PENDING, 0, now)
             for event, context, body in zip(notices, contexts, render_many(NOTIFICATION_KIND, contexts))]
     _recordset_insert(Notification._meta.db_table, NOTIFICATION_COLUMNS, rows)
 

@@ -186,8 +186,21 @@ STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="sk_test_qalqan_local")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_qalqan_local")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_qalqan_local")
-# Notifications (qalqan/notify): dotted path of the delivery backend; the outbox/console one by default.
-NOTIFY_BACKEND = env.str("NOTIFY_BACKEND", default="qalqan.notify.backends.ConsoleBackend")
+# Notifications (qalqan/notify): a delivery backend (dotted path) per channel, the person's preference picks one.
+# SMS and web push go to the outbox/console by default; e-mail through Django's mail (console outside production).
+NOTIFY_BACKENDS = {
+    "sms": env.str("NOTIFY_SMS_BACKEND", default="qalqan.notify.backends.ConsoleBackend"),
+    "email": env.str("NOTIFY_EMAIL_BACKEND", default="qalqan.notify.backends.EmailBackend"),
+    "push": env.str("NOTIFY_PUSH_BACKEND", default="qalqan.notify.backends.ConsoleBackend"),
+}
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
+                        if QALQAN_ENV == "production" else "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Qalqan <no-reply@qalqan.kz>")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 
 LOGGING = {
     "version": 1,

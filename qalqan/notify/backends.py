@@ -1,6 +1,7 @@
-"""Delivery backends. settings.NOTIFY_BACKEND names one; the default writes to the log (the demo reads
-codes from the outbox table or the console). SMS, e-mail and web push are real classes that need
-their gateway settings before they are switched on."""
+"""Delivery backends, one per channel: settings.NOTIFY_BACKENDS = {"sms": dotted path, "email": …, "push": …}.
+By default SMS and push write to the log (the demo reads codes from the outbox table or the console) and
+e-mail goes through Django's mail (the console mail backend outside production). The SMS gateway and the
+push relay are real classes that need their settings before they are switched on."""
 import logging
 
 from django.conf import settings
@@ -10,25 +11,19 @@ logger = logging.getLogger("qalqan.notify")
 
 
 class Backend:
-    channel = "console"
-
     def send(self, *, person, body: str, notification) -> None:
         raise NotImplementedError
 
 
 class ConsoleBackend(Backend):
-    """Demo and tests: the message is in the outbox row and the log."""
-
-    channel = "console"
+    """Demo and tests: the message is in the outbox row and the log (no address: that is personal data)."""
 
     def send(self, *, person, body: str, notification) -> None:
-        logger.info("notify %s to person %s (%s): %s", notification.kind, person.pk, person.phone or "-", body)
+        logger.info("notify %s by %s to person %s: %s", notification.kind, notification.channel, person.pk, body)
 
 
 class SmsBackend(Backend):
     """An SMS gateway over HTTP (settings.SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN)."""
-
-    channel = "sms"
 
     def send(self, *, person, body: str, notification) -> None:
         import requests
@@ -39,21 +34,23 @@ class SmsBackend(Backend):
         response.raise_for_status()
 
 
+class NoAddress(Exception):
+    """The person has no address for this channel (the outbox row is marked failed, the relay tries again)."""
+
+
 class EmailBackend(Backend):
-    channel = "email"
+    """Django's mail (settings.EMAIL_BACKEND: SMTP in production, the console in development and tests)."""
 
     def send(self, *, person, body: str, notification) -> None:
         from django.core.mail import send_mail
 
-        address = getattr(person, "email", "")
-        if address:
-            send_mail("Qalqan", body, None, [address])
+        if not person.email:
+            raise NoAddress(f"person {person.pk} has no e-mail address")
+        send_mail("Qalqan", body, None, [person.email])
 
 
 class WebPushBackend(Backend):
     """Web push through a push relay (settings.WEBPUSH_RELAY_URL) that holds the browser subscriptions."""
-
-    channel = "push"
 
     def send(self, *, person, body: str, notification) -> None:
         import requests
@@ -63,5 +60,12 @@ class WebPushBackend(Backend):
         response.raise_for_status()
 
 
-def get_backend() -> Backend:
-    return import_string(getattr(settings, "NOTIFY_BACKEND", "qalqan.notify.backends.ConsoleBackend"))()
+DEFAULT_BACKENDS = {"sms": "qalqan.notify.backends.ConsoleBackend",
+                    "email": "qalqan.notify.backends.EmailBackend",
+                    "push": "qalqan.notify.backends.ConsoleBackend"}
+
+
+def get_backend(channel: str) -> Backend:
+    """The backend that delivers `channel` (an unknown channel is a programming error: KeyError)."""
+    configured = {**DEFAULT_BACKENDS, **getattr(settings, "NOTIFY_BACKENDS", {})}
+    return import_string(configured[channel])()

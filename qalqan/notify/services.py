@@ -1,16 +1,21 @@
 from django.db import transaction
 from django.utils import timezone
 
+from qalqan.people.models import Person
+
 from .backends import get_backend
+from .channels import channel_of, channel_still_reaching
 from .messages import render
 from .models import Notification
 
 
 @transaction.atomic
 def notify_send(*, person_id: int, kind: str, context: dict) -> Notification:
-    """Write the message to the outbox now; a Celery task delivers it after the transaction commits."""
+    """Write the message to the outbox now, on the person's channel (qalqan/notify/channels.py); a Celery
+    task delivers it after the transaction commits."""
+    person = Person.objects.only("notify_channel", "email").get(pk=person_id)
     notification = Notification.objects.create(person_id=person_id, kind=kind, context=context,
-                                               body=render(kind, context), channel=get_backend().channel)
+                                               body=render(kind, context), channel=channel_of(person, kind))
     transaction.on_commit(lambda: _enqueue(notification.pk))
     return notification
 
@@ -29,15 +34,17 @@ def notification_deliver_now(*, notification_id: int) -> Notification:
         if notification.status == Notification.Status.SENT:
             return notification
         notification.attempts += 1
+        notification.channel = channel_still_reaching(notification.person, notification.channel)
         try:
-            get_backend().send(person=notification.person, body=notification.body, notification=notification)
+            get_backend(notification.channel).send(person=notification.person, body=notification.body,
+                                                   notification=notification)
         except Exception as exc:  # recorded, then raised after the commit so Celery retries
             failure = exc
             notification.status = Notification.Status.FAILED
-            notification.save(update_fields=["status", "attempts"])
+            notification.save(update_fields=["status", "attempts", "channel"])
         else:
             notification.status, notification.sent_at = Notification.Status.SENT, timezone.now()
-            notification.save(update_fields=["status", "attempts", "sent_at"])
+            notification.save(update_fields=["status", "attempts", "channel", "sent_at"])
     if failure is not None:
         raise failure
     return notification

@@ -57,6 +57,7 @@ class PersonOut(Schema):
     sex: str
     phone: str
     region: str
+    email: str
     categories: list[str]
 
 
@@ -69,7 +70,7 @@ def _person_out(person: Person) -> dict:
     return {
         "iin": person.iin, "last_name": person.last_name, "first_name": person.first_name,
         "middle_name": person.middle_name, "birth_date": person.birth_date.isoformat(), "sex": person.sex,
-        "phone": person.phone, "region": person.region,
+        "phone": person.phone, "region": person.region, "email": person.email,
         "categories": sorted(m.category for m in person.memberships.all() if m.valid_to is None),
     }
 

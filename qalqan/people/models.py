@@ -12,6 +12,14 @@ class Sex(models.TextChoices):
     FEMALE = "F"
 
 
+class NotifyChannel(models.TextChoices):
+    """How a person wants to be told things (qalqan/notify falls back to SMS when the channel has no address)."""
+
+    SMS = "sms", "SMS"
+    EMAIL = "email", "e-mail"
+    PUSH = "push", "web push"
+
+
 class Person(models.Model):
     """A resident, keyed by ИИН. Birth date and sex always agree with the ИИН (checked on the way in)."""
 
@@ -23,6 +31,10 @@ class Person(models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices)
     phone = models.CharField(max_length=16, blank=True, help_text="E.164, e.g. +77011234567")
     region = models.CharField(max_length=32, blank=True)
+    # database defaults too: the registry's set-based INSERTs (people_upsert, benches) do not name these columns
+    email = models.EmailField(blank=True, default="", db_default="")
+    notify_channel = models.CharField(max_length=8, choices=NotifyChannel.choices, default=NotifyChannel.SMS,
+                                      db_default=NotifyChannel.SMS)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
@@ -30,7 +42,11 @@ class Person(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(iin__regex=r"^\d{12}$"), name="person_iin_12_digits")]
+        constraints = [
+            models.CheckConstraint(condition=Q(iin__regex=r"^\d{12}$"), name="person_iin_12_digits"),
+            models.CheckConstraint(condition=Q(notify_channel__in=NotifyChannel.values),
+                                   name="person_notify_channel_known"),
+        ]
 
     def __str__(self):
         return f"{mask_iin(self.iin)} {self.masked_name}"

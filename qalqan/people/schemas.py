@@ -2,6 +2,8 @@
 import re
 from datetime import date
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 from qalqan.core.kzid import InvalidNumber, parse_iin
@@ -21,6 +23,7 @@ class PersonIn(BaseModel):
     sex: str = Field(pattern="^[MF]$")
     phone: str = Field(default="", description="E.164")
     region: str = ""
+    email: str = Field(default="", max_length=254, description="optional; an empty or absent one keeps the stored one")
     categories: list[str] = Field(default_factory=list)
 
     @field_validator("iin")
@@ -39,7 +42,17 @@ class PersonIn(BaseModel):
             raise ValueError("phone must be in E.164 form, e.g. +77011234567")
         return value
 
-    @field_validator("middle_name", "phone", "region", mode="before")
+    @field_validator("email")
+    @classmethod
+    def email_is_valid(cls, value: str) -> str:
+        if value:
+            try:
+                validate_email(value)
+            except DjangoValidationError:
+                raise ValueError("email is not a valid e-mail address") from None
+        return value
+
+    @field_validator("middle_name", "phone", "region", "email", mode="before")
     @classmethod
     def none_is_empty(cls, value):
         return "" if value is None else value

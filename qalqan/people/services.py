@@ -85,15 +85,18 @@ def _reference_problems(person: PersonIn, categories: set[str], regions: set[str
 
 # Batches travel as one JSON parameter that PostgreSQL unpacks in C: with Django's client-side binding,
 # arrays of 10 000 elements are quoted one element at a time in Python, which costs more than the insert.
+# E-mail is optional in a registry row: an empty or absent one keeps what the person gave on their page.
 _UPSERT_SQL = """
-INSERT INTO people_person (iin, last_name, first_name, middle_name, birth_date, sex, phone, region,
+INSERT INTO people_person (iin, last_name, first_name, middle_name, birth_date, sex, phone, region, email,
                            created_at, updated_at)
-SELECT t.iin, t.last_name, t.first_name, t.middle_name, t.birth_date, t.sex, t.phone, t.region, %(now)s, %(now)s
+SELECT t.iin, t.last_name, t.first_name, t.middle_name, t.birth_date, t.sex, t.phone, t.region, t.email,
+       %(now)s, %(now)s
 FROM json_to_recordset(%(rows)s::json) AS t(iin text, last_name text, first_name text, middle_name text,
-                                            birth_date date, sex text, phone text, region text)
+                                            birth_date date, sex text, phone text, region text, email text)
 ON CONFLICT (iin) DO UPDATE SET
     last_name = EXCLUDED.last_name, first_name = EXCLUDED.first_name, middle_name = EXCLUDED.middle_name,
     birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, phone = EXCLUDED.phone, region = EXCLUDED.region,
+    email = COALESCE(NULLIF(EXCLUDED.email, ''), people_person.email),
     updated_at = EXCLUDED.updated_at
 RETURNING id, iin, (xmax = 0) AS inserted
 """
@@ -102,7 +105,8 @@ RETURNING id, iin, (xmax = 0) AS inserted
 def _upsert_persons(rows: list[PersonIn]) -> tuple[list[int], list[str]]:
     document = json.dumps([
         {"iin": r.iin, "last_name": r.last_name, "first_name": r.first_name, "middle_name": r.middle_name,
-         "birth_date": r.birth_date.isoformat(), "sex": r.sex, "phone": r.phone, "region": r.region}
+         "birth_date": r.birth_date.isoformat(), "sex": r.sex, "phone": r.phone, "region": r.region,
+         "email": r.email}
         for r in rows], ensure_ascii=False)
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT_SQL, {"rows": document, "now": timezone.now()})

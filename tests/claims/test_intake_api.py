@@ -9,6 +9,7 @@ from django.utils import timezone
 from claims.models import ClinicFlag, InsuredEvent
 from qalqan.audit.selectors import history_of
 from qalqan.notify.models import Notification
+from qalqan.people.models import Person
 
 from .conftest import event_body
 
@@ -134,6 +135,17 @@ def test_a_batch_judges_each_item_alone(clinic, citizen, covered):
     assert results[4]["status"] == "awaiting_patient"
     assert InsuredEvent.objects.count() == 3
     assert Notification.objects.filter(kind="claim_reported", status="pending").count() == 2
+
+
+def test_batch_notices_take_each_patients_channel(clinic, citizen, other_citizen, insurer, covered, make_policy):
+    make_policy(other_citizen.person, insurer.organisation)
+    Person.objects.filter(pk=citizen.person.pk).update(notify_channel="email", email="p@example.kz")
+    Person.objects.filter(pk=other_citizen.person.pk).update(notify_channel="email", email="")
+    r = clinic.api.post("/clinic/events/batch", [event_body(citizen.person, event_id="c1"),
+                                                 event_body(other_citizen.person, event_id="c2")])
+    assert r.status_code == 200, r.content
+    channels = dict(Notification.objects.filter(kind="claim_reported").values_list("person_id", "channel"))
+    assert channels == {citizen.person.pk: "email", other_citizen.person.pk: "sms"}  # no address: SMS
 
 
 def test_a_batch_of_1001_is_422(clinic, citizen, covered):

@@ -1,6 +1,6 @@
 import pytest
 
-from qalqan.notify.backends import ConsoleBackend, SmsBackend, get_backend
+from qalqan.notify.backends import ConsoleBackend, EmailBackend, SmsBackend, get_backend
 from qalqan.notify.models import Notification
 from qalqan.notify.services import notification_deliver_now, notifications_relay, notify_send
 
@@ -28,10 +28,12 @@ def test_message_is_in_kazakh_by_default_and_falls_back_for_unknown_kinds(citize
     assert n.body.startswith("something_new")
 
 
-def test_backend_is_chosen_by_setting(settings):
-    assert isinstance(get_backend(), ConsoleBackend)
-    settings.NOTIFY_BACKEND = "qalqan.notify.backends.SmsBackend"
-    assert isinstance(get_backend(), SmsBackend)
+def test_backend_is_chosen_per_channel_by_setting(settings):
+    assert isinstance(get_backend("sms"), ConsoleBackend)
+    assert isinstance(get_backend("push"), ConsoleBackend)
+    assert isinstance(get_backend("email"), EmailBackend)
+    settings.NOTIFY_BACKENDS = {**settings.NOTIFY_BACKENDS, "sms": "qalqan.notify.backends.SmsBackend"}
+    assert isinstance(get_backend("sms"), SmsBackend)
 
 
 class Broken(ConsoleBackend):
@@ -41,12 +43,12 @@ class Broken(ConsoleBackend):
 
 def test_a_failed_delivery_is_retried_by_the_relay(citizen, settings):
     n = notify_send(person_id=citizen.person.pk, kind="policy_paid", context={"number": "X", "valid_until": "Y"})
-    settings.NOTIFY_BACKEND = "tests.notify.test_notify.Broken"
+    settings.NOTIFY_BACKENDS = {**settings.NOTIFY_BACKENDS, "sms": "tests.notify.test_notify.Broken"}
     with pytest.raises(ConnectionError):
         notification_deliver_now(notification_id=n.pk)
     n.refresh_from_db()
     assert n.status == "failed"
-    settings.NOTIFY_BACKEND = "qalqan.notify.backends.ConsoleBackend"
+    settings.NOTIFY_BACKENDS = {**settings.NOTIFY_BACKENDS, "sms": "qalqan.notify.backends.ConsoleBackend"}
     assert notifications_relay() == 1
     n.refresh_from_db()
     assert n.status == "sent" and n.attempts == 2

@@ -33,3 +33,18 @@ def test_csv_import_stores_valid_rows_and_reports_the_rest(tmp_path, refdata):
 def test_chunked():
     assert list(chunked(range(5), 2)) == [[0, 1], [2, 3], [4]]
     assert list(chunked([], 3)) == []
+
+
+def test_csv_import_takes_an_optional_email_column(tmp_path, refdata):
+    rows = person_rows(2)
+    rows[0]["email"], rows[1]["email"] = "a@example.kz", ""
+    path = tmp_path / "people.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "categories": "employee"})
+
+    call_command("import_people", str(path), stdout=StringIO())
+
+    assert dict(Person.objects.values_list("iin", "email")) == {rows[0]["iin"]: "a@example.kz", rows[1]["iin"]: ""}

@@ -92,3 +92,32 @@ def test_malformed_json_and_wrong_content_type(fund):
     assert response.status_code == 415
     assert response.json()["status"] == 415
     assert fund.api.post("/fund/people", {"iin": "x"}).status_code == 422
+
+
+def test_email_is_optional_and_an_absent_or_empty_one_keeps_the_stored_address(fund, refdata):
+    with_email, without = person_row(email="erlan@example.kz"), person_row(sex="F")
+    body = fund.api.post("/fund/people", [with_email, without]).json()
+    assert (body["created"], body["errors"]) == (2, [])
+    stored = Person.objects.get(iin=with_email["iin"])
+    assert stored.email == "erlan@example.kz" and stored.notify_channel == "sms"
+    assert Person.objects.get(iin=without["iin"]).email == ""
+
+    Person.objects.filter(pk=stored.pk).update(notify_channel="email")
+    old_callers_row = {k: v for k, v in with_email.items() if k != "email"}
+    for row in (old_callers_row, {**with_email, "email": ""}, {**with_email, "email": None}):
+        assert fund.api.post("/fund/people", [row]).json()["updated"] == 1
+        stored.refresh_from_db()
+        assert stored.email == "erlan@example.kz" and stored.notify_channel == "email"
+
+    assert fund.api.post("/fund/people", [{**with_email, "email": "new@example.kz"}]).json()["updated"] == 1
+    stored.refresh_from_db()
+    assert stored.email == "new@example.kz"
+    listed = {p["iin"]: p for p in fund.api.get("/fund/people").json()["items"]}
+    assert listed[with_email["iin"]]["email"] == "new@example.kz" and listed[without["iin"]]["email"] == ""
+
+
+def test_a_bad_email_is_named_and_nothing_is_stored(fund, refdata):
+    body = fund.api.post("/fund/people", [person_row(email="not-an-address")]).json()
+    assert body["created"] == 0
+    assert body["errors"] == [{"index": 0, "field": "email", "message": "email is not a valid e-mail address"}]
+    assert not Person.objects.exists()
