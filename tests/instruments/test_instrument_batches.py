@@ -1,0 +1,52 @@
+from datetime import date
+
+import pytest
+
+from policies.instrument_batches import Funding, instruments_record_funding
+from policies.instruments import instrument_issue, instrument_record, instruments_verify
+from policies.models import Instrument
+
+pytestmark = pytest.mark.django_db
+START, END = date(2026, 1, 1), date(2027, 1, 1)
+
+
+@pytest.fixture
+def issue(make_person, insurer):
+    def make():
+        return instrument_issue(holder=make_person(), custodian=insurer.organisation, face_value_tiyn=36_500_000,
+                                valid_from=START, valid_to=END)
+    return make
+
+
+def test_a_batch_extends_each_chain_as_instrument_record_would(issue):
+    fresh, funded_before, ended = issue(), issue(), issue()
+    instrument_record(instrument_id=funded_before.pk, kind="funded", amount_tiyn=100, data={"by": "hand"})
+    instrument_record(instrument_id=ended.pk, kind="cancelled")
+
+    written = instruments_record_funding([
+        Funding(fresh.pk, 1_000, {"subsidy_run": 7, "period": "2026-03"}),
+        Funding(funded_before.pk, 2_000, {"subsidy_run": 7, "period": "2026-03"}),
+        Funding(funded_before.pk, -300, {"subsidy_run": 7, "line": "adjustment"}),
+        Funding(ended.pk, 4_000, {"subsidy_run": 7}),
+    ])
+
+    assert written == 3
+    assert instruments_verify() == (3, None)
+    assert [(e.seq, e.kind, e.amount_tiyn) for e in fresh.events.all()] == [(1, "issued", 36_500_000),
+                                                                           (2, "funded", 1_000)]
+    assert [e.amount_tiyn for e in funded_before.events.filter(kind="funded")] == [100, 2_000, -300]
+    assert ended.events.filter(kind="funded").count() == 0
+    statuses = dict(Instrument.objects.values_list("pk", "status"))
+    assert (statuses[fresh.pk], statuses[funded_before.pk], statuses[ended.pk]) == ("active", "active", "cancelled")
+
+
+def test_a_later_single_event_continues_the_batch_written_chain(issue):
+    instrument = issue()
+    instruments_record_funding([Funding(instrument.pk, 500, {})])
+    instrument_record(instrument_id=instrument.pk, kind="drawn", amount_tiyn=10)
+    assert list(instrument.events.values_list("seq", flat=True)) == [1, 2, 3]
+    assert instruments_verify() == (1, None)
+
+
+def test_an_empty_batch_writes_nothing():
+    assert instruments_record_funding([]) == 0
