@@ -26,3 +26,12 @@ class StartDateForm(forms.Form):
 
 class TopUpForm(forms.Form):
     amount_tenge = forms.IntegerField(label=_("Top-up amount, ₸"), min_value=1, max_value=100_000_000)
+
+
+class NotifyPreferenceForm(forms.Form):
+    """How messages reach me; the rules (e-mail needs an address) are qalqan.people.preferences'."""
+
+    notify_channel = forms.ChoiceField(label=_("Send my messages by"), widget=forms.RadioSelect, choices=[
+        ("sms", _("SMS to my phone")), ("email", _("E-mail")), ("push", _("Web push in this browser"))])
+    email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("sign-in/code/", views.sign_in_code, name="sign-in-code"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("notifications/", views.notification_settings, name="notifications"),
     path("apply/", views.apply_product, name="apply"),
     path("apply/<int:product_id>/", views.apply_details, name="apply-details"),
     path("policies/<str:number>/", views.policy_detail, name="policy"),

@@ -22,9 +22,10 @@ from qalqan.payments.models import Payment
 from qalqan.payments.providers import provider_for
 from qalqan.payments.selectors import payments_for
 from qalqan.payments.services import payment_start
+from qalqan.people.preferences import PreferenceRejected, person_preferences_set
 
 from . import eligibility
-from .forms import CodeForm, IinForm, StartDateForm, TopUpForm
+from .forms import CodeForm, IinForm, NotifyPreferenceForm, StartDateForm, TopUpForm
 from .models import Policy
 from .pdf import policy_pdf
 from .selectors import policies_for, policy_of
@@ -82,6 +83,25 @@ def home(request):
         "person": person, "insured": eligibility.insured_on(person, today),
         "policies": policies_for(request.principal).order_by("-id"),
     })
+
+
+@citizen_required
+def notification_settings(request):
+    """My notification channel and e-mail (always my own: the page takes no person from the request)."""
+    person = request.principal.person
+    form = NotifyPreferenceForm(request.POST or None,
+                                initial={"notify_channel": person.notify_channel, "email": person.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_preferences_set(person_id=person.pk, notify_channel=form.cleaned_data["notify_channel"],
+                                   email=form.cleaned_data["email"])
+        except PreferenceRejected as exc:
+            for error in exc.errors:
+                form.add_error(error["field"], error["message"])
+        else:
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("portal:notifications")
+    return render(request, "policies/portal/notifications.html", {"form": form, "person": person})
 
 
 @citizen_required

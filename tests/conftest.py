@@ -37,6 +37,10 @@ class ApiClient:
         data = raw if raw is not None else ("" if body is None else json.dumps(body))
         return self.client.post(_url(path), data=data, content_type=content_type, **self._headers(headers))
 
+    def patch(self, path: str, body=None, headers: dict | None = None):
+        data = "" if body is None else json.dumps(body)
+        return self.client.patch(_url(path), data=data, content_type="application/json", **self._headers(headers))
+
     def delete(self, path: str, headers: dict | None = None):
         return self.client.delete(_url(path), **self._headers(headers))
 

@@ -1,6 +1,7 @@
 """Every app's router, mounted on the one API. Each router spells its full paths (/fund/…, /citizen/…)."""
 from qalqan.people.api import router as people_router
 from qalqan.people.insurance_api import router as insurance_router
+from qalqan.people.citizen_api import router as citizen_profile_router
 from insurers.api import router as insurers_router
 from qalqan.payments.api import router as payments_router
 from qalqan.ledger.api import router as ledger_router
@@ -14,6 +15,7 @@ from .main import api
 
 api.add_router("", people_router)
 api.add_router("", insurance_router)
+api.add_router("", citizen_profile_router)
 api.add_router("", insurers_router)
 api.add_router("", payments_router)
 api.add_router("", ledger_router)
