@@ -11,8 +11,8 @@ from qalqan.payments.selectors import payment_for_subject
 from .models import Application, Policy
 from .pdf import policy_pdf
 from .selectors import applications_for, policies_for, policy_of
-from .services import (POLICY_SUBJECT, TOPUP_SUBJECT, application_submit, policy_cancel, policy_switch_insurer,
-                       topup_request)
+from .services import (POLICY_SUBJECT, TOPUP_SUBJECT, application_submit, policy_cancel, policy_renew,
+                       policy_switch_insurer, topup_request)
 
 router = Router(tags=["citizen: policies"])
 
@@ -21,6 +21,11 @@ class ApplicationIn(Schema):
     product: str = Field(..., min_length=1, max_length=64)
     insurer: str | None = Field(None, max_length=64)
     start_date: date | None = None
+
+
+class RenewalIn(Schema):
+    product: str = Field(..., min_length=1, max_length=64)
+    insurer: str | None = Field(None, max_length=64)
 
 
 class Reason(Schema):
@@ -42,6 +47,7 @@ class ApplicationOut(Schema):
     reasons: list[Reason]
     policy: str | None
     payment: int | None
+    renews: str | None = Field(None, description="the number of the policy this application renews")
 
 
 class BenefitOut(Schema):
@@ -109,6 +115,7 @@ def application_out(application: Application) -> dict:
         "subsidy_tiyn": application.subsidy_tiyn, "premium_due_tiyn": application.premium_due_tiyn,
         "reasons": application.reasons, "policy": policy.number if policy else None,
         "payment": payment.pk if payment else None,
+        "renews": application.renews.number if application.renews_id else None,
     }
 
 
@@ -192,6 +199,15 @@ def top_up(request, number: str, payload: TopUpIn):
     payment = payment_for_subject(subject=TOPUP_SUBJECT, subject_id=topup.pk)
     return Status(201, {"id": topup.pk, "status": topup.status, "amount_tiyn": topup.amount_tiyn,
                         "limit_raise_tiyn": topup.limit_raise_tiyn, "payment": payment.pk if payment else None})
+
+
+@router.post("/citizen/policies/{number}/renewals", auth=citizen_auth, response={201: ApplicationOut},
+             summary="Renew a policy for the next term (from 30 days before its end until 15 days after), with the "
+                     "same or another insurer's product of the same kind: an application that keeps the number")
+def renew(request, number: str, payload: RenewalIn):
+    application = policy_renew(policy_id=_own_policy(request, number).pk, product_code=payload.product,
+                               insurer_code=payload.insurer, by=request.principal.actor)
+    return Status(201, application_out(application))
 
 
 @router.post("/citizen/policies/{number}/cancel", auth=citizen_auth, response=CancelOut,

@@ -32,7 +32,10 @@ EVENT_RULES: dict[str, tuple[frozenset[str], str | None]] = {
     Kind.REINSTATED: (frozenset({Status.SUSPENDED}), Status.ACTIVE),
     Kind.EXPIRED: (frozenset({Status.ISSUED, Status.ACTIVE, Status.SUSPENDED}), Status.EXPIRED),
     Kind.CANCELLED: (frozenset({Status.ISSUED, Status.ACTIVE, Status.SUSPENDED}), Status.CANCELLED),
+    # the next term takes the instrument (instrument_renew only): a term that ran out may be renewed
+    Kind.RENEWED: (frozenset({Status.ISSUED, Status.ACTIVE, Status.SUSPENDED, Status.EXPIRED}), Status.ACTIVE),
 }
+OWN_SERVICE_KINDS = frozenset({Kind.ISSUED, Kind.CUSTODIAN_CHANGED, Kind.RENEWED})
 CUSTODY_STATUSES = frozenset({Status.ISSUED, Status.ACTIVE, Status.SUSPENDED})
 CUSTODY_REASON = "instrument.custody_transfer"
 
@@ -105,9 +108,9 @@ def instrument_record(*, instrument_id: int, kind: str, amount_tiyn: int = 0, da
     """Append an event (funded, data_delivered, drawn, suspended, reinstated, expired, cancelled).
 
     `face_value_tiyn`, when given, sets the new face value (e.g. after a top-up) and is recorded in the event.
-    `issued` and `custodian_changed` have their own services.
+    `issued`, `custodian_changed` and `renewed` have their own services.
     """
-    if kind not in EVENT_RULES:
+    if kind not in EVENT_RULES or kind in OWN_SERVICE_KINDS:
         raise ValueError(f"{kind!r} is not an event instrument_record writes")
     instrument = instrument_lock(instrument_id)
     allowed_from, new_status = EVENT_RULES[kind]
@@ -160,6 +163,13 @@ def instrument_transfer_custody(*, instrument_id: int, to_custodian: Organisatio
     if instrument.status not in CUSTODY_STATUSES:
         raise InstrumentEventRefused(f"an instrument that is {instrument.status} cannot change custodian",
                                      object=instrument, method=instrument_transfer_custody)
+    _move_custody(instrument, to_custodian=to_custodian, on_date=on_date, key=key)
+    return instrument
+
+
+def _move_custody(instrument: Instrument, *, to_custodian: Organisation, on_date: date, key: str) -> None:
+    """The locked instrument goes to `to_custodian` with its unearned value on `on_date` (a ledger transfer when
+    there is any: the ledger refuses zero lines) and a `custodian_changed` event."""
     source = instrument.custodian
     amount = unearned_tiyn(instrument, on_date)
     transfer = None
@@ -176,6 +186,42 @@ def instrument_transfer_custody(*, instrument_id: int, to_custodian: Organisatio
     _append(instrument, kind=Kind.CUSTODIAN_CHANGED, amount_tiyn=amount, data={
         "from": source.code, "to": to_custodian.code, "on_date": on_date.isoformat(), "key": key,
         "unearned_tiyn": amount, "transfer": transfer.pk if transfer else None,
+    })
+
+
+@transaction.atomic
+def instrument_renew(*, instrument_id: int, custodian: Organisation, valid_from: date, valid_to: date,
+                     face_value_tiyn: int, key: str, data: dict | None = None) -> Instrument:
+    """The next term takes the instrument: same number and holder, the new term's validity and face value.
+
+    Called at the term boundary (the old term has ended), so nothing of the old term is unearned: when the
+    insurer changes, custody moves (`custodian_changed`) without a ledger transfer. Then the `renewed` event
+    records the new term. Repeating the call with the same key after it succeeded changes nothing.
+    """
+    instrument = instrument_lock(instrument_id)
+    if instrument.events.filter(kind=Kind.RENEWED, data__key=key).exists():
+        return instrument
+    allowed_from, new_status = EVENT_RULES[Kind.RENEWED]
+    if instrument.status not in allowed_from:
+        raise InstrumentEventRefused(f"an instrument that is {instrument.status} cannot be renewed",
+                                     object=instrument, method=instrument_renew)
+    if valid_from < instrument.valid_to:
+        raise ValueError("the next term starts on or after the day the current one ends")
+    if valid_to <= valid_from:
+        raise ValueError("valid_to must be after valid_from")
+    if face_value_tiyn < 0:
+        raise ValueError("face value cannot be negative")
+    if custodian.pk != instrument.custodian_id:
+        if custodian.kind != Organisation.Kind.INSURER:
+            raise ValueError("the custodian of an instrument is an insurer")
+        _move_custody(instrument, to_custodian=custodian, on_date=instrument.valid_to, key=f"{key}-custody")
+    previous = {"valid_from": instrument.valid_from.isoformat(), "valid_to": instrument.valid_to.isoformat()}
+    instrument.valid_from, instrument.valid_to = valid_from, valid_to
+    instrument.face_value_tiyn, instrument.status = face_value_tiyn, new_status
+    instrument.save(update_fields=["valid_from", "valid_to", "face_value_tiyn", "status"])
+    _append(instrument, kind=Kind.RENEWED, amount_tiyn=face_value_tiyn, data={
+        **(data or {}), "key": key, "previous": previous, "valid_from": valid_from.isoformat(),
+        "valid_to": valid_to.isoformat(), "custodian": custodian.code, "face_value_tiyn": face_value_tiyn,
     })
     return instrument
 

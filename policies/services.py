@@ -1,5 +1,5 @@
 """The policy lifecycle: apply → (approve | reject) → issue → pay → active ⇄ suspended → expired | cancelled,
-top-ups, switching insurer. Money through policies.money (the ledger); the instrument through
+top-ups, switching insurer, renewal (the next term on the same instrument). Money through policies.money (the ledger); the instrument through
 policies.instruments. Locks through policies.locks, in its order.
 """
 import logging
@@ -19,7 +19,7 @@ from qalqan.payments.services import payment_create
 
 from . import locks, money
 from . import eligibility
-from .instruments import instrument_issue, instrument_record, instrument_transfer_custody
+from .instruments import instrument_issue, instrument_record, instrument_renew, instrument_transfer_custody
 from .models import Application, InstrumentEvent, Policy, PolicyBenefit, TopUp
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 PAYMENT_DAYS = 14  # days a citizen has to pay after issue before the policy is cancelled
 MAX_START_AHEAD_DAYS = 90  # how far ahead a policy may start
 TOPUP_SUBJECT, POLICY_SUBJECT = "topup", "policy"
+RENEWAL_OPENS_DAYS = 30  # a term may be renewed from 30 days before its end date …
+RENEWAL_GRACE_DAYS = 15  # … until 15 days after it (then the next term starts on the renewal day, not backdated)
 
 
 def term_end(start: date) -> date:
@@ -58,6 +60,12 @@ def application_submit(*, person_id: int, product_code: str, insurer_code: str |
     if offer is None:
         raise Unprocessable.for_field("product", "no such product on sale (name the insurer if several sell this code)")
     person = locks.lock_person(person_id)
+    return _application_decide(person=person, offer=offer, start=start, today=today, by=by)
+
+
+def _application_decide(*, person, offer, start: date, today: date, by: str, renews: Policy | None = None
+                        ) -> Application:
+    """Quote, store, check and approve (issuing the policy) or reject an application; the person is locked."""
     end = term_end(start)
     insured = eligibility.insured_on(person, today)
     try:
@@ -66,7 +74,8 @@ def application_submit(*, person_id: int, product_code: str, insurer_code: str |
         raise Unprocessable.for_field("start_date", str(exc)) from None
     application = Application.objects.create(
         person=person, product=offer.product, version=offer.version, start_date=start, end_date=end,
-        insured=insured, price_tiyn=q.price_tiyn, subsidy_tiyn=q.subsidy_tiyn, premium_due_tiyn=q.due_tiyn)
+        insured=insured, price_tiyn=q.price_tiyn, subsidy_tiyn=q.subsidy_tiyn, premium_due_tiyn=q.due_tiyn,
+        renews=renews)
     application.submit(by=by)
     application.save()
     reasons = _application_problems(application, person)
@@ -96,6 +105,8 @@ def _application_problems(application: Application, person) -> list[dict]:
     overlapping = Policy.objects.filter(
         holder=person, kind=product.kind, status__in=Policy.LIVE,
         start_date__lt=application.end_date, end_date__gt=application.start_date)
+    if application.renews_id:
+        overlapping = overlapping.exclude(pk=application.renews_id)
     if overlapping.exists():
         reasons.append({"code": "overlapping_policy",
                         "message": f"a live {product.kind} policy already covers part of this term "
@@ -106,13 +117,17 @@ def _application_problems(application: Application, person) -> list[dict]:
 # --- issue and activation ----------------------------------------------------------------------------
 
 def policy_issue(*, application: Application, today: date) -> Policy:
-    """Issue the policy of an approved application (inside its transaction): the instrument, the policy, its
-    benefits; then awaiting_payment with a payment to make, or active at once when nothing is due."""
+    """Issue the policy of an approved application (inside its transaction): the instrument (a renewal keeps the
+    renewed term's instrument and number), the policy, its benefits; then awaiting_payment with a payment to
+    make, or active at once when nothing is due."""
     version, insurer = application.version, application.product.insurer
-    instrument = instrument_issue(
-        holder=application.person, custodian=insurer,
-        face_value_tiyn=application.subsidy_tiyn + application.premium_due_tiyn,
-        valid_from=application.start_date, valid_to=application.end_date, ref=application)
+    if application.renews_id:
+        instrument = application.renews.instrument
+    else:
+        instrument = instrument_issue(
+            holder=application.person, custodian=insurer,
+            face_value_tiyn=application.subsidy_tiyn + application.premium_due_tiyn,
+            valid_from=application.start_date, valid_to=application.end_date, ref=application)
     policy = Policy.objects.create(
         number=instrument.number, instrument=instrument, application=application, holder=application.person,
         insurer=insurer, version=version, kind=application.product.kind, start_date=application.start_date,
@@ -138,6 +153,7 @@ def _activate(policy: Policy) -> None:
     """Make a locked policy active: the fund's subsidy is posted and the instrument funded."""
     policy.activate(at=timezone.now(), by="system")
     policy.save()
+    _renewal_take_instrument(policy)
     subsidy = money.policy_fund_subsidy(policy=policy)
     if subsidy:
         policy.subsidy_posted = True
@@ -159,6 +175,7 @@ def policy_paid(*, payment: Payment) -> str:
         return "refunded_late"
     money.post_citizen_payment(key=f"policy-premium-{policy.pk}", provider=payment.provider, insurer=policy.insurer,
                                amount_tiyn=payment.amount_tiyn, ref=policy)
+    _renewal_take_instrument(policy, paying=True)
     instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.FUNDED,
                       amount_tiyn=payment.amount_tiyn, data={"source": payment.provider, "payment": payment.pk})
     _activate(policy)
@@ -177,6 +194,94 @@ def _tenge(tiyn: int) -> str:
     return format_tiyn(tiyn)
 
 
+# --- renewal -----------------------------------------------------------------------------------------
+
+RENEWABLE = (Policy.Status.ACTIVE, Policy.Status.SUSPENDED, Policy.Status.EXPIRED)
+
+
+def renewal_window(policy: Policy) -> tuple[date, date]:
+    """[opens, closes): from RENEWAL_OPENS_DAYS before the end date until RENEWAL_GRACE_DAYS after it."""
+    return (policy.end_date - timedelta(days=RENEWAL_OPENS_DAYS),
+            policy.end_date + timedelta(days=RENEWAL_GRACE_DAYS))
+
+
+def live_renewal_of(policy: Policy) -> Policy | None:
+    """The next term that renews this one and is not cancelled, if any (switched on later, it still counts)."""
+    return Policy.objects.filter(application__renews=policy).exclude(status=Policy.Status.CANCELLED).first()
+
+
+def policy_renewable(policy: Policy, *, today: date) -> bool:
+    """May the holder renew this term today (the page shows the Renew button)?"""
+    opens, closes = renewal_window(policy)
+    return policy.status in RENEWABLE and opens <= today < closes and live_renewal_of(policy) is None
+
+
+def renewal_pending(policy: Policy) -> bool:
+    """A renewal whose instrument still carries the term it renews (the next term has not taken it yet)."""
+    if not policy.application_id:
+        return False
+    renews_id = Application.objects.filter(pk=policy.application_id).values_list("renews_id", flat=True).first()
+    if renews_id is None:
+        return False
+    return not InstrumentEvent.objects.filter(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.RENEWED,
+                                              data__policy=policy.pk).exists()
+
+
+def _renewal_take_instrument(policy: Policy, *, paying: bool = False) -> None:
+    """At the term boundary the renewal (a locked, active or being-paid policy) takes the instrument: custody to
+    its insurer when that changes (nothing is unearned at the boundary: no ledger transfer) and a `renewed`
+    event with its term and face value. Only once the renewed term has ended (expired); before that nothing
+    happens and the beat task's expiry of the old term does it."""
+    if not renewal_pending(policy) or not (paying or policy.status == Policy.Status.ACTIVE):
+        return
+    from .instruments import instrument_lock
+
+    instrument_lock(policy.instrument_id)  # waits for an expiry of the old term in flight, then reads it
+    renews = Policy.objects.get(pk=policy.application.renews_id)
+    if renews.status != Policy.Status.EXPIRED:
+        return
+    instrument_renew(instrument_id=policy.instrument_id, custodian=policy.insurer, valid_from=policy.start_date,
+                     valid_to=policy.end_date, face_value_tiyn=policy.face_value_tiyn,
+                     key=f"policy-renewal-{policy.pk}",
+                     data={"policy": policy.pk, "renews": renews.pk, "product": policy.version.product.code})
+
+
+@transaction.atomic
+def policy_renew(*, policy_id: int, product_code: str, insurer_code: str | None = None, today: date | None = None,
+                 by: str = "system") -> Application:
+    """Renew a term for the next one: an application that carries `renews`, checked, priced and subsidised like
+    any application (approved → the next term is issued on the same instrument and number, to pay or active).
+
+    The window is [end − RENEWAL_OPENS_DAYS, end + RENEWAL_GRACE_DAYS); the next term starts the day after the
+    last covered day (end_date), or on the renewal day when renewed in the grace after the end (no backdating).
+    The product may be the same or another insurer's of the same kind. Outside the window, a policy that is
+    not active, suspended or expired, or one already renewed → 409; an unknown product or another kind → 422.
+    """
+    today = today or timezone.localdate()
+    holder_id = Policy.objects.filter(pk=policy_id).values_list("holder_id", flat=True).first()
+    if holder_id is None:
+        raise NotFound()
+    person = locks.lock_person(holder_id)  # serialises the holder's applications and renewals
+    policy = locks.lock_policy(policy_id)
+    if policy.status not in RENEWABLE:
+        raise Conflict(f"a {policy.status} policy cannot be renewed", state=policy.status)
+    renewal = live_renewal_of(policy)
+    if renewal is not None:
+        raise Conflict(f"the policy has already been renewed (the next term starts {renewal.start_date.isoformat()})",
+                       state=policy.status)
+    opens, closes = renewal_window(policy)
+    if not opens <= today < closes:
+        raise Conflict(f"a policy can be renewed from {opens.isoformat()} until "
+                       f"{(closes - timedelta(days=1)).isoformat()}", state=policy.status)
+    start = max(policy.end_date, today)
+    offer = offer_for(product_code=product_code, insurer_code=insurer_code, day=start)
+    if offer is None:
+        raise Unprocessable.for_field("product", "no such product on sale (name the insurer if several sell this code)")
+    if offer.product.kind != policy.kind:
+        raise Unprocessable.for_field("product", f"renew with a {policy.kind} product")
+    return _application_decide(person=person, offer=offer, start=start, today=today, by=by, renews=policy)
+
+
 # --- lifecycle after activation ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -193,7 +298,11 @@ def policy_cancel(*, policy_id: int, on: date | None = None, by: str = "system",
     on = on or timezone.localdate()
     payment = locks.lock_payment_of(POLICY_SUBJECT, policy_id)
     policy = locks.lock_policy(policy_id)
+    if (renewal := live_renewal_of(policy)) is not None:
+        raise Conflict(f"the policy has been renewed (the next term starts {renewal.start_date.isoformat()}): "
+                       "cancel the renewal first", state=policy.status)
     was = policy.status
+    pending = renewal_pending(policy)
     policy.cancel(on=on, by=by, reason=reason)
     policy.save()
     refund = returned = 0
@@ -217,9 +326,10 @@ def policy_cancel(*, policy_id: int, on: date | None = None, by: str = "system",
     for topup in policy.topups.select_for_update().filter(status=TopUp.Status.REQUESTED):
         topup.cancel(by=by, reason="policy cancelled")
         topup.save()
-    instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.CANCELLED,
-                      amount_tiyn=refund + returned, data={"on": on.isoformat(), "refund_tiyn": refund,
-                                                           "subsidy_returned_tiyn": returned, "reason": reason})
+    if not pending:  # a renewal that never took its instrument leaves the instrument's current term alone
+        instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.CANCELLED,
+                          amount_tiyn=refund + returned, data={"on": on.isoformat(), "refund_tiyn": refund,
+                                                               "subsidy_returned_tiyn": returned, "reason": reason})
     notify_send(person_id=policy.holder_id, kind="policy_cancelled",
                 context={"number": policy.number, "refund": _tenge(refund)})
     return Cancelled(policy=policy, refund_tiyn=refund, subsidy_returned_tiyn=returned)
@@ -238,10 +348,15 @@ def policy_expire(*, policy_id: int, today: date) -> bool:
     policy = locks.lock_policy(policy_id)
     if policy.status not in (Policy.Status.ACTIVE, Policy.Status.SUSPENDED) or policy.end_date > today:
         return False
+    pending = renewal_pending(policy)
     policy.expire(on=policy.end_date, by="system", reason="term ended")
     policy.save()
-    instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.EXPIRED,
-                      data={"on": policy.end_date.isoformat()})
+    renewal = live_renewal_of(policy)
+    if renewal is not None and renewal.status == Policy.Status.ACTIVE:
+        _renewal_take_instrument(locks.lock_policy(renewal.pk))  # the next term goes on without a gap
+    elif not pending:
+        instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.EXPIRED,
+                          data={"on": policy.end_date.isoformat()})
     return True
 
 
@@ -264,18 +379,23 @@ def policy_sync_status(*, policy_id: int, today: date) -> str:
     if policy.subsidy_tiyn <= 0:
         return "unchanged"
     insured = eligibility.insured_on(policy.holder, today)
+    pending = renewal_pending(policy)  # a renewal not yet on its instrument follows on the policy row only
     if policy.status == Policy.Status.ACTIVE and not insured:
         policy.suspend(by="system", reason="insurance status lost")
         policy.save()
-        instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.SUSPENDED,
-                          data={"on": today.isoformat()})
+        if not pending:
+            instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.SUSPENDED,
+                              data={"on": today.isoformat()})
         notify_send(person_id=policy.holder_id, kind="policy_suspended", context={"number": policy.number})
         return "suspended"
     if policy.status == Policy.Status.SUSPENDED and insured:
         policy.resume(by="system", reason="insurance status back")
         policy.save()
-        instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.REINSTATED,
-                          data={"on": today.isoformat()})
+        if pending:
+            _renewal_take_instrument(policy)
+        else:
+            instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.REINSTATED,
+                              data={"on": today.isoformat()})
         notify_send(person_id=policy.holder_id, kind="policy_resumed", context={"number": policy.number})
         return "resumed"
     return "unchanged"
@@ -353,8 +473,9 @@ def topup_paid(*, payment: Payment) -> str:
     _raise_limits(policy, topup.limit_raise_tiyn)
     policy.topups_tiyn += topup.amount_tiyn
     policy.save(update_fields=["topups_tiyn", "updated_at"])
+    pending = renewal_pending(policy)  # its face value reaches the instrument when the term takes it
     instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.FUNDED,
-                      amount_tiyn=topup.amount_tiyn, face_value_tiyn=policy.face_value_tiyn,
+                      amount_tiyn=topup.amount_tiyn, face_value_tiyn=None if pending else policy.face_value_tiyn,
                       data={"source": payment.provider, "topup": topup.pk, "limit_raise_tiyn": topup.limit_raise_tiyn})
     topup.apply(at=timezone.now(), by="system")
     topup.save()
@@ -396,6 +517,12 @@ def policy_switch_insurer(*, policy_id: int, insurer_code: str, product_code: st
         raise Unprocessable.for_field("insurer", "the policy is already with this insurer")
     if policy.status != Policy.Status.ACTIVE:
         raise Conflict(f"a {policy.status} policy cannot switch insurer", state=policy.status)
+    if renewal_pending(policy):
+        raise Conflict("the renewed term has not started yet: renew with the other insurer instead",
+                       state=policy.status)
+    if live_renewal_of(policy) is not None:
+        raise Conflict("the policy has been renewed: its next term decides the insurer from its start",
+                       state=policy.status)
     if policy.holder.region and not offer.version.serves_region(policy.holder.region):
         raise Unprocessable.for_field("insurer", "this insurer does not sell the product in your region")
     instrument_transfer_custody(instrument_id=policy.instrument_id, to_custodian=offer.product.insurer, on_date=on,

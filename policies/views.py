@@ -1,5 +1,5 @@
 """Citizen pages: sign in (ИИН + one-time code), my status and policies, apply (product → start date →
-subsidy and premium due → confirm), pay (card through Stripe.js, or pension savings — sandbox), top up,
+subsidy and premium due → confirm), renew a term (the same flow, its start fixed), pay (card through Stripe.js, or pension savings — sandbox), top up,
 download the PDF. Another citizen's policy or payment is 404."""
 from datetime import timedelta
 from functools import wraps
@@ -28,8 +28,9 @@ from . import eligibility
 from .forms import CodeForm, IinForm, NotifyPreferenceForm, StartDateForm, TopUpForm
 from .models import Policy
 from .pdf import policy_pdf
-from .selectors import policies_for, policy_of
-from .services import MAX_START_AHEAD_DAYS, application_submit, topup_request
+from .selectors import policies_for, policy_of, renewal_of
+from .services import (MAX_START_AHEAD_DAYS, application_submit, policy_renew, policy_renewable, renewal_window,
+                       topup_request)
 from .signin import citizen_user_for, signin_code_check, signin_code_send
 
 SESSION_PERSON = "signin_person"
@@ -109,14 +110,82 @@ def apply_product(request):
     """Step 1: choose a product (prices after my own subsidy)."""
     person, today = request.principal.person, timezone.localdate()
     insured = eligibility.insured_on(person, today)
+    return render(request, "policies/portal/apply_product.html",
+                  {"offers": _offers(person, day=today, insured=insured), "insured": insured})
+
+
+def _offers(person, *, day, insured: bool, kind: str | None = None) -> list[dict]:
     offers = []
-    for offer in marketplace_products(day=today):
+    for offer in marketplace_products(day=day):
+        if kind is not None and offer.product.kind != kind:
+            continue
         try:
-            q = quote(offer.version, birth_date=person.birth_date, sex=person.sex, day=today, insured=insured)
+            q = quote(offer.version, birth_date=person.birth_date, sex=person.sex, day=day, insured=insured)
         except PricingTableMissing:
             continue
         offers.append({"offer": offer, "quote": q, "serves": offer.version.serves_region(person.region)})
-    return render(request, "policies/portal/apply_product.html", {"offers": offers, "insured": insured})
+    return offers
+
+
+def _renewal_start(request, number: str):
+    """The caller's policy being renewed (404 if not theirs, back to its page if not renewable now) and the
+    next term's start."""
+    policy = _own_policy(request, number)
+    today = timezone.localdate()
+    if not policy_renewable(policy, today=today):
+        opens, closes = renewal_window(policy)
+        messages.error(request, _("This policy can be renewed from %(opens)s until %(closes)s, once.")
+                       % {"opens": opens.strftime("%d.%m.%Y"), "closes": (closes - timedelta(days=1)).strftime("%d.%m.%Y")})
+        return policy, None
+    return policy, max(policy.end_date, today)
+
+
+@citizen_required
+def renew_product(request, number: str):
+    """Renewal, step 1: the same product is marked; another insurer's product of the same kind may be chosen."""
+    policy, start = _renewal_start(request, number)
+    if start is None:
+        return redirect("portal:policy", number=policy.number)
+    insured = eligibility.insured_on(request.principal.person, timezone.localdate())
+    return render(request, "policies/portal/apply_product.html", {
+        "offers": _offers(request.principal.person, day=start, insured=insured, kind=policy.kind),
+        "insured": insured, "renewing": policy, "start": start, "current_product": policy.version.product_id})
+
+
+@citizen_required
+def renew_details(request, number: str, product_id: int):
+    """Renewal, steps 2–3: the next term's start is fixed (the day after the last covered day); check, confirm."""
+    policy, start = _renewal_start(request, number)
+    if start is None:
+        return redirect("portal:policy", number=policy.number)
+    person, today = request.principal.person, timezone.localdate()
+    offer = next((o for o in marketplace_products(day=start)
+                  if o.product.pk == product_id and o.product.kind == policy.kind), None)
+    if offer is None:
+        raise Http404()
+    insured = eligibility.insured_on(person, today)
+    try:
+        q = quote(offer.version, birth_date=person.birth_date, sex=person.sex, day=start, insured=insured)
+    except PricingTableMissing as exc:
+        messages.error(request, str(exc))
+        return redirect("portal:policy", number=policy.number)
+    context = {"offer": offer, "renewing": policy, "start": start, "insured": insured, "quote": q, "error": None}
+    if request.method == "POST":
+        try:
+            application = policy_renew(policy_id=policy.pk, product_code=offer.product.code,
+                                       insurer_code=offer.product.insurer.code, by=request.principal.actor)
+        except ApiProblem as problem:
+            context["error"] = problem.detail
+        else:
+            if application.status == "rejected":
+                return render(request, "policies/portal/rejected.html", {"application": application})
+            payment = _payment_of(application.policy)
+            if payment is not None and payment.status != Payment.Status.SUCCEEDED:
+                return redirect("portal:pay", payment_id=payment.pk)
+            messages.success(request, _("Renewed: the next term starts on %(date)s.")
+                             % {"date": start.strftime("%d.%m.%Y")})
+            return redirect("portal:policy", number=policy.number)
+    return render(request, "policies/portal/apply_details.html", context)
 
 
 @citizen_required
@@ -169,9 +238,12 @@ def _payment_of(policy: Policy) -> Payment | None:
 @citizen_required
 def policy_detail(request, number: str):
     policy = _own_policy(request, number)
+    renewal = renewal_of(policy)
     return render(request, "policies/portal/policy.html", {
         "policy": policy, "payment": _payment_of(policy), "topup_form": TopUpForm(),
         "valid_until": policy.end_date - timedelta(days=1), "topups": policy.topups.order_by("-id"),
+        "renewable": policy_renewable(policy, today=timezone.localdate()), "renewal": renewal,
+        "renewal_payment": _payment_of(renewal) if renewal else None,
     })
 
 

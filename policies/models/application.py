@@ -1,4 +1,7 @@
-"""A citizen's application for a product: draft → submitted → approved | rejected (with reasons)."""
+"""A citizen's application for a product: draft → submitted → approved | rejected (with reasons).
+
+A renewal is an application that carries `renews` (the term it continues): approved, it issues the next term
+on the same instrument and number (policies.services.policy_renew)."""
 from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
@@ -14,6 +17,9 @@ class Application(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="applications")
     product = models.ForeignKey("insurers.Product", on_delete=models.PROTECT, related_name="applications")
     version = models.ForeignKey("insurers.ProductVersion", on_delete=models.PROTECT, related_name="applications")
+    renews = models.ForeignKey("policies.Policy", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="renewal_applications",
+                               help_text="the policy term this application renews (the next term keeps its number)")
     start_date = models.DateField()
     end_date = models.DateField(help_text="exclusive")
     status = FSMField(default=Status.DRAFT, choices=Status.choices, protected=True)

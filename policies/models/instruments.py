@@ -56,6 +56,7 @@ class InstrumentEvent(models.Model):
         REINSTATED = "reinstated"
         EXPIRED = "expired"
         CANCELLED = "cancelled"
+        RENEWED = "renewed"
 
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()

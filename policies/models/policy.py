@@ -1,6 +1,9 @@
 """A policy: the contract behind an instrument. issued → awaiting_payment → active ⇄ suspended →
 expired | cancelled; active → transferred when the holder moves to another insurer (a new Policy row
-then holds the same instrument at the new insurer; this one keeps the history)."""
+then holds the same instrument at the new insurer; this one keeps the history). A renewal is another Policy
+row (another term) of the same instrument and number; the terms of one number never overlap."""
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
@@ -45,8 +48,15 @@ class Policy(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["number"], condition=~Q(status="transferred"),
-                                    name="policy_one_current_per_number"),
+            # one current row per number and day: terms (renewals) follow each other; a transferred row is
+            # history (its successor covers the rest of the term), a cancelled one covers nothing
+            ExclusionConstraint(
+                name="policy_terms_of_number_do_not_overlap",
+                expressions=[("number", RangeOperators.EQUAL),
+                             (models.Func(models.F("start_date"), models.F("end_date"), models.Value("[)"),
+                                          function="daterange", output_field=DateRangeField()),
+                              RangeOperators.OVERLAPS)],
+                condition=~Q(status__in=["transferred", "cancelled"])),
             models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="policy_term_ordered"),
             models.CheckConstraint(condition=Q(subsidy_tiyn__gte=0) & Q(premium_tiyn__gte=0) & Q(topups_tiyn__gte=0),
                                    name="policy_money_not_negative"),
