@@ -78,3 +78,22 @@ def test_concurrent_webhooks_for_a_policy_payment_activate_once(world, stripe_lo
     assert policy.status == "active" and policy.instrument.events.filter(kind="funded").count() == 2
     assert balance_of("insurer:insurer-r:premium") == 15_000_000
     assert_trial_balance_zero()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_renewing_twice_at_once_one_next_term(world):
+    from datetime import timedelta
+
+    from policies.services import policy_renew
+    from qalqan.api.errors import Conflict
+
+    application = application_submit(person_id=world.person.pk, product_code="gold")
+    payment = Payment.objects.get(subject="policy", subject_id=application.policy.pk)
+    payment_start(payment_id=payment.pk, person_id=world.person.pk, provider="pension")
+    old = Policy.objects.get(pk=application.policy.pk)
+    assert old.status == "active"
+    today = old.end_date - timedelta(days=10)
+    results, errors = in_threads(3, lambda: policy_renew(policy_id=old.pk, product_code="gold", today=today).status)
+    assert results == ["approved"] and len(errors) == 2 and all(isinstance(e, Conflict) for e in errors)
+    assert Policy.objects.filter(number=old.number).count() == 2
+    assert Application.objects.filter(renews=old).count() == 1
