@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from policies.instrument_batches import Funding, instruments_record_funding
-from policies.instruments import instrument_issue, instrument_record, instruments_verify
+from policies.instruments import event_hash, instrument_issue, instrument_record, instruments_verify
 from policies.models import Instrument
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +24,10 @@ def test_a_batch_extends_each_chain_as_instrument_record_would(issue):
     instrument_record(instrument_id=ended.pk, kind="cancelled")
 
     written = instruments_record_funding([
-        Funding(fresh.pk, 1_000, {"subsidy_run": 7, "period": "2026-03"}),
-        Funding(funded_before.pk, 2_000, {"subsidy_run": 7, "period": "2026-03"}),
-        Funding(funded_before.pk, -300, {"subsidy_run": 7, "line": "adjustment"}),
-        Funding(ended.pk, 4_000, {"subsidy_run": 7}),
+        Funding(fresh.pk, 1_000, subsidy_run=7, period="2026-03", line="normal"),
+        Funding(funded_before.pk, 2_000, subsidy_run=7, period="2026-03", line="normal"),
+        Funding(funded_before.pk, -300, subsidy_run=7, period="2026-02", line="adjustment"),
+        Funding(ended.pk, 4_000, subsidy_run=7, period="2026-03", line="normal"),
     ])
 
     assert written == 3
@@ -42,10 +42,25 @@ def test_a_batch_extends_each_chain_as_instrument_record_would(issue):
 
 def test_a_later_single_event_continues_the_batch_written_chain(issue):
     instrument = issue()
-    instruments_record_funding([Funding(instrument.pk, 500, {})])
+    instruments_record_funding([Funding(instrument.pk, 500, subsidy_run=1, period="2026-03", line="normal")])
     instrument_record(instrument_id=instrument.pk, kind="drawn", amount_tiyn=10)
     assert list(instrument.events.values_list("seq", flat=True)) == [1, 2, 3]
     assert instruments_verify() == (1, None)
+
+
+def test_the_sql_link_is_the_link_event_hash_computes(issue):
+    instrument = issue()
+    instruments_record_funding([Funding(instrument.pk, 123_456, subsidy_run=42, period="2026-03", line="normal")])
+    issued, funded = instrument.events.order_by("seq")
+    assert funded.prev_hash == issued.hash
+    assert funded.data == {"line": "normal", "period": "2026-03", "subsidy_run": 42}
+    assert funded.hash == event_hash(prev_hash=issued.hash, number=instrument.number, seq=2, kind="funded",
+                                     amount_tiyn=123_456, data=funded.data, at=funded.at)
+
+
+def test_codes_that_would_need_escaping_are_refused():
+    with pytest.raises(ValueError):
+        Funding(1, 1, subsidy_run=1, period='2026"-03', line="normal")
 
 
 def test_an_empty_batch_writes_nothing():

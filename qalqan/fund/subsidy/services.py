@@ -200,7 +200,7 @@ def subsidy_run_record_funding(*, run_id: int, batch: int = 5000, max_batches: i
                 break
             after_id = lines[-1][0]
             count = instruments_record_funding([
-                Funding(instrument_id, amount, {"subsidy_run": run_id, "period": period, "line": kind})
+                Funding(instrument_id, amount, subsidy_run=run_id, period=period, line=kind)
                 for _, instrument_id, amount, kind in lines if amount > 0])
             cursor.execute("UPDATE fund_subsidyline SET funded_recorded = true WHERE id = ANY(%s)",
                            [[line[0] for line in lines]])
