@@ -1,10 +1,10 @@
 """Intake of insured events from clinics: de-duplication by the clinic's event_id, format-logical control,
 storage (valid and invalid alike), and the patient's notification — set-based for batches.
 
-One batch costs a fixed number of queries whatever its size: existing ids, persons, policies, benefits,
-rules, tariffs, already-billed services, one INSERT of the events (one JSON recordset, no model instances),
-one of their audit rows, the patients' notification channels, one INSERT of the notifications (outbox) and
-one of the clinic flags.
+One batch costs a fixed number of queries whatever its size: existing ids, the advisory locks on its
+(person, service date) keys (one statement, claims/locks.py), persons, policies, benefits, rules, tariffs,
+already-billed services, one INSERT of the events (one JSON recordset, no model instances), one of their audit
+rows, the patients' notification channels, one INSERT of the notifications (outbox) and one of the clinic flags.
 """
 import json
 from dataclasses import dataclass
@@ -25,6 +25,7 @@ from qalqan.orgs.models import Organisation
 
 from .checks import POSSIBLE_DOUBLE_BILLING, EventItem, Verdict, event_problems
 from .coverage import facts_for
+from .locks import lock_billing_days
 from .models import ClinicFlag, InsuredEvent
 
 Status = InsuredEvent.Status
@@ -76,6 +77,9 @@ def _receive(*, clinic, items, now, deliver_now) -> list[Received]:
             fresh.setdefault(item.event_id, item)
     created: list[Stored] = []
     if fresh:
+        # the later of two concurrent intakes of one person's day waits here for the earlier's commit, then its
+        # double-billing check (facts_for, a fresh snapshot) sees the earlier's event
+        lock_billing_days((i.iin, i.service_date) for i in fresh.values())
         facts = facts_for(iins=[i.iin for i in fresh.values()], days=[i.service_date for i in fresh.values()])
         deadline = now + timedelta(days=patient_deadline_days())
         window = filing_window_days()

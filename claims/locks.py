@@ -1,6 +1,19 @@
 """Row locks for claims, in the project's one order: policy → policy benefit → event → (instrument) → ledger
 accounts (sorted by id inside transfer_post). Settlements lock the insurer's organisation row first, then its
-events: two settlement runs of one insurer never interleave."""
+events: two settlement runs of one insurer never interleave.
+
+Intake takes transaction-level advisory locks on the (person, service date) keys of its events before the
+double-billing check, in ascending key order (so two batches never deadlock): of two clinics reporting the same
+person's day at the same moment, the later waits for the earlier's commit and sees its event. Two batches that
+share a key run their checks one after the other; a batch holds up to 1 000 of these locks, so the server's
+lock table (max_locks_per_transaction × max_connections, 6 400 by default) must hold them for every intake
+running at once: production raises max_locks_per_transaction (e.g. to 1 024)."""
+import json
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import connection
+
 from policies.locks import lock_policy
 from policies.models import Policy, PolicyBenefit
 from qalqan.orgs.models import Organisation
@@ -22,3 +35,27 @@ def lock_policy_benefit(policy_id: int, benefit: str) -> PolicyBenefit | None:
 
 def lock_insurer(insurer_id: int) -> Organisation:
     return Organisation.objects.select_for_update().get(pk=insurer_id)
+
+
+# Advisory-lock keys of billing days: this module's tag in the top bits, the ИИН (12 digits < 2^40), the day
+# (days since 2000-01-01, 16 bits). Exact, so two different days never share a key (a date outside 2000–2179
+# wraps: at worst two intakes wait for each other needlessly).
+_BILLING_DAY_TAG = 0x2A << 56
+_EPOCH = date(2000, 1, 1)
+
+
+def billing_day_key(iin: str, day: date) -> int:
+    return _BILLING_DAY_TAG | int(iin) << 16 | ((day - _EPOCH).days & 0xFFFF)
+
+
+def lock_billing_days(keys: Iterable[tuple[str, date]]) -> int:
+    """Hold, until the transaction ends, an advisory lock per (ИИН, service date), taken in ascending order in
+    one statement. Keys with an ИИН that is not 12 digits are skipped (no person, so no double billing)."""
+    ordered = sorted({billing_day_key(iin, day) for iin, day in keys
+                      if len(iin) == 12 and iin.isascii() and iin.isdigit()})
+    if not ordered:
+        return 0
+    with connection.cursor() as cursor:  # json_array_elements yields the keys in the array's (sorted) order
+        cursor.execute("SELECT count(pg_advisory_xact_lock(k::bigint)) FROM json_array_elements_text(%s::json) AS k",
+                       [json.dumps(ordered)])
+        return cursor.fetchone()[0]
