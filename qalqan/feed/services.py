@@ -3,8 +3,8 @@ register endpoints and rotate their secrets.
 
 The relay takes a batch of due messages with SELECT … FOR UPDATE SKIP LOCKED (two relays never hold the
 same message, so never send it twice at once), posts them concurrently on one asyncio event loop (aiohttp,
-kept-alive connections, at most FEED_RELAY_CONCURRENCY requests in flight per endpoint; about a quarter of the
-CPU per delivery of requests + threads), and records the outcomes set-based (one UPDATE for the delivered ids,
+kept-alive connections, at most FEED_RELAY_CONCURRENCY requests in flight per endpoint; one loop and session
+serve all the batches of a relay run), and records the outcomes set-based (one UPDATE for the delivered ids,
 one for the failures). A failure is retried with exponential backoff (FEED_BACKOFF_BASE_SECONDS × 2^(attempt−1),
 at most FEED_BACKOFF_MAX_SECONDS); after FEED_MAX_ATTEMPTS attempts the message is dead (the dead-letter list) until someone re-delivers it.
 """
@@ -23,7 +23,7 @@ from django_fsm import TransitionNotAllowed
 from qalqan.orgs.models import Organisation
 
 from .models import EndpointSecret, InsurerEndpoint, OutboxMessage
-from .signing import secret_new, signature_header
+from .signing import secret_new, signature_signer
 
 
 def _setting(name: str, default):
@@ -81,33 +81,68 @@ class RelayResult:
         return self.delivered + self.failed + self.dead
 
 
-def _send_all(jobs: list[tuple], timeout: float, per_endpoint: int) -> list[tuple[bool, int | None, str]]:
-    """POST every job (url, secrets, msg_id, body) concurrently on one event loop with kept-alive connections,
-    at most `per_endpoint` requests in flight to one URL (a slow insurer does not hold up the others)."""
+class _Sender:
+    """One event loop and one aiohttp session (kept-alive connections) for a whole relay run, so batches after
+    the first reuse the connections; at most `per_endpoint` requests in flight to one URL (a slow insurer does
+    not hold up the others). The loop runs only inside send_all, so the database work between batches is
+    ordinary synchronous Django code."""
 
-    async def run() -> list:
-        limits: dict[str, asyncio.Semaphore] = {}
-        connector = aiohttp.TCPConnector(limit=0, limit_per_host=per_endpoint)
-        client_timeout = aiohttp.ClientTimeout(total=None, sock_connect=min(timeout, 3.0), sock_read=timeout)
-        async with aiohttp.ClientSession(connector=connector, timeout=client_timeout,
-                                         skip_auto_headers=("User-Agent",)) as session:
+    def __init__(self, *, timeout: float, per_endpoint: int):
+        self.timeout = timeout
+        self.per_endpoint = per_endpoint
+        self.limits: dict[str, asyncio.Semaphore] = {}
+        self.loop = asyncio.new_event_loop()
+        self.session = self.loop.run_until_complete(self._open())
 
-            async def one(url: str, secrets: list[str], msg_id: str, body: bytes):
-                if not secrets:
-                    return False, None, "the endpoint has no valid secret"
-                async with limits.setdefault(url, asyncio.Semaphore(per_endpoint)):
-                    return await _send(session, url, secrets, msg_id, body, timeout)
+    async def _open(self) -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(limit=0, limit_per_host=self.per_endpoint)
+        client_timeout = aiohttp.ClientTimeout(total=None, sock_connect=min(self.timeout, 3.0),
+                                               sock_read=self.timeout)
+        return aiohttp.ClientSession(connector=connector, timeout=client_timeout, skip_auto_headers=("User-Agent",),
+                                     cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=False)
 
+    def send_all(self, jobs: list[tuple]) -> list[tuple[bool, int | None, str]]:
+        """POST every job (url, secrets, msg_id, body) concurrently; the outcomes in the jobs' order."""
+        timestamp = int(time.time())
+        signers: dict[tuple[str, ...], object] = {}
+
+        async def one(url: str, secrets: list[str], msg_id: str, body: bytes):
+            if not secrets:
+                return False, None, "the endpoint has no valid secret"
+            key = tuple(secrets)
+            signer = signers.get(key) or signers.setdefault(key, signature_signer(secrets))
+            headers = {"content-type": "application/json", "webhook-id": msg_id,
+                       "webhook-timestamp": str(timestamp),
+                       "webhook-signature": signer(msg_id=msg_id, timestamp=timestamp, body=body)}
+            limit = self.limits.get(url) or self.limits.setdefault(url, asyncio.Semaphore(self.per_endpoint))
+            async with limit:
+                return await _send(self.session, url, headers, body, self.timeout)
+
+        async def run() -> list:
             return await asyncio.gather(*(one(*job) for job in jobs))
 
-    return asyncio.run(run())
+        return self.loop.run_until_complete(run())
+
+    def close(self) -> None:
+        try:
+            self.loop.run_until_complete(self.session.close())
+        finally:
+            self.loop.close()
+
+    def __enter__(self) -> "_Sender":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
-async def _send(session: aiohttp.ClientSession, url: str, secrets: list[str], msg_id: str, body: bytes,
+def _sender() -> _Sender:
+    return _Sender(timeout=float(_setting("FEED_TIMEOUT_SECONDS", 5)),
+                   per_endpoint=_setting("FEED_RELAY_CONCURRENCY", 16))
+
+
+async def _send(session: aiohttp.ClientSession, url: str, headers: dict[str, str], body: bytes,
                 timeout: float) -> tuple[bool, int | None, str]:
-    timestamp = int(time.time())
-    headers = {"content-type": "application/json", "webhook-id": msg_id, "webhook-timestamp": str(timestamp),
-               "webhook-signature": signature_header(secrets=secrets, msg_id=msg_id, timestamp=timestamp, body=body)}
     try:
         async with session.post(url, data=body, headers=headers, allow_redirects=False) as response:
             if 200 <= response.status < 300:
@@ -160,11 +195,12 @@ def _endpoints(insurer_ids: set[int], now: datetime) -> dict[int, tuple[str, lis
     return {insurer: (e.url, secrets.get(e.pk, [])) for insurer, e in endpoints.items()}
 
 
-def outbox_relay_batch(*, limit: int | None = None, now: datetime | None = None) -> RelayResult:
-    """Deliver up to `limit` due messages; record every outcome. Safe to run in several workers at once."""
+def outbox_relay_batch(*, limit: int | None = None, now: datetime | None = None,
+                       sender: _Sender | None = None) -> RelayResult:
+    """Deliver up to `limit` due messages; record every outcome. Safe to run in several workers at once.
+    outbox_relay passes its `sender` (one event loop and session for all its batches); alone, a batch opens
+    and closes its own."""
     limit = limit or _setting("FEED_RELAY_BATCH", 500)
-    timeout = float(_setting("FEED_TIMEOUT_SECONDS", 5))
-    per_endpoint = _setting("FEED_RELAY_CONCURRENCY", 16)
     result = RelayResult()
     with transaction.atomic():
         now = now or timezone.now()
@@ -175,7 +211,11 @@ def outbox_relay_batch(*, limit: int | None = None, now: datetime | None = None)
             return result
         endpoints = _endpoints({row[3] for row in rows}, now)
         jobs = [(*endpoints[insurer_id], event_id, body.encode()) for _, event_id, _, insurer_id, body in rows]
-        outcomes = _send_all(jobs, timeout, per_endpoint)
+        if sender is None:
+            with _sender() as own:
+                outcomes = own.send_all(jobs)
+        else:
+            outcomes = sender.send_all(jobs)
         done_at = timezone.now()
         delivered: dict[int, list[int]] = {}  # HTTP status → message ids
         failed = ([], [], [], [], [])  # ids, dead, next attempt, status, error
@@ -206,13 +246,14 @@ def outbox_relay(*, max_seconds: float | None = None, limit: int | None = None) 
     budget = max_seconds if max_seconds is not None else _setting("FEED_RELAY_MAX_SECONDS", 20)
     deadline = time.monotonic() + budget
     total = RelayResult()
-    while True:
-        batch = outbox_relay_batch(limit=limit)
-        total.delivered += batch.delivered
-        total.failed += batch.failed
-        total.dead += batch.dead
-        if batch.attempted == 0 or time.monotonic() >= deadline:
-            return total
+    with _sender() as sender:
+        while True:
+            batch = outbox_relay_batch(limit=limit, sender=sender)
+            total.delivered += batch.delivered
+            total.failed += batch.failed
+            total.dead += batch.dead
+            if batch.attempted == 0 or time.monotonic() >= deadline:
+                return total
 
 
 # --- dead letters --------------------------------------------------------------------------------------------

@@ -21,7 +21,24 @@ def sign(*, secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
 
 
 def signature_header(*, secrets: list[str], msg_id: str, timestamp: int, body: bytes) -> str:
-    return " ".join(sign(secret=s, msg_id=msg_id, timestamp=timestamp, body=body) for s in secrets)
+    return signature_signer(secrets)(msg_id=msg_id, timestamp=timestamp, body=body)
+
+
+def signature_signer(secrets: list[str]):
+    """signature_header for many messages with the same secrets: each key decoded and keyed once."""
+    prepared = [hmac.new(_key(s), digestmod=hashlib.sha256) for s in secrets]
+    b64encode = base64.b64encode
+
+    def header(*, msg_id: str, timestamp: int, body: bytes) -> str:
+        signed = f"{msg_id}.{timestamp}.".encode() + body
+        signatures = []
+        for keyed in prepared:
+            mac = keyed.copy()
+            mac.update(signed)
+            signatures.append("v1," + b64encode(mac.digest()).decode())
+        return " ".join(signatures)
+
+    return header
 
 
 def verify(*, secret: str, msg_id: str, timestamp: int, body: bytes, header: str) -> bool:
