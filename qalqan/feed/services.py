@@ -83,14 +83,14 @@ class RelayResult:
 
 class _Sender:
     """One event loop and one aiohttp session (kept-alive connections) for a whole relay run, so batches after
-    the first reuse the connections; at most `per_endpoint` requests in flight to one URL (a slow insurer does
-    not hold up the others). The loop runs only inside send_all, so the database work between batches is
-    ordinary synchronous Django code."""
+    the first reuse the connections; each endpoint's jobs go through `per_endpoint` lanes, so at most that many
+    requests are in flight to one URL (a slow insurer does not hold up the others) and no task waits on a lock.
+    The loop runs only inside send_all, so the database work between batches is ordinary synchronous Django
+    code; on an error the sender is closed with its loop, so nothing of a failed batch is sent later."""
 
     def __init__(self, *, timeout: float, per_endpoint: int):
         self.timeout = timeout
         self.per_endpoint = per_endpoint
-        self.limits: dict[str, asyncio.Semaphore] = {}
         self.loop = asyncio.new_event_loop()
         self.session = self.loop.run_until_complete(self._open())
 
@@ -114,14 +114,26 @@ class _Sender:
             headers = {"content-type": "application/json", "webhook-id": msg_id,
                        "webhook-timestamp": str(timestamp),
                        "webhook-signature": signer(msg_id=msg_id, timestamp=timestamp, body=body)}
-            limit = self.limits.get(url) or self.limits.setdefault(url, asyncio.Semaphore(self.per_endpoint))
-            async with limit:
-                return await _send(self.session, url, headers, body, self.timeout)
+            return await _send(self.session, url, headers, body, self.timeout)
 
-        async def run() -> list:
-            return await asyncio.gather(*(one(*job) for job in jobs))
+        outcomes: list = [None] * len(jobs)
 
-        return self.loop.run_until_complete(run())
+        async def drain(indexes) -> None:  # one of an endpoint's `per_endpoint` lanes: a job after the other
+            for i in indexes:
+                outcomes[i] = await one(*jobs[i])
+
+        async def run() -> None:
+            by_url: dict[str, list[int]] = {}
+            for i, job in enumerate(jobs):
+                by_url.setdefault(job[0], []).append(i)
+            lanes = []
+            for indexes in by_url.values():
+                shared = iter(indexes)  # the lanes of one endpoint take its jobs from one iterator
+                lanes += [drain(shared) for _ in range(min(self.per_endpoint, len(indexes)))]
+            await asyncio.gather(*lanes)
+
+        self.loop.run_until_complete(run())
+        return outcomes
 
     def close(self) -> None:
         try:
