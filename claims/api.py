@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Body, Field, Query, Router, Schema, Status
+from ninja import Body, Field, Router, Schema, Status
 from pydantic import ValidationError as PydanticError
 
 from qalqan.api.auth import citizen_auth, clinic_auth, fund_auth, insurer_auth

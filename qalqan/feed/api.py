@@ -1,7 +1,7 @@
 """Insurer feed API: the pull feed of this insurer's policies, dead letters and re-delivery; fund endpoints."""
 from datetime import datetime
 
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 
 from qalqan.api.auth import BearerAuth, fund_auth, insurer_auth
 from qalqan.api.errors import NotFound, Unprocessable

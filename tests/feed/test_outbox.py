@@ -1,7 +1,7 @@
 """The push feed: outbox written with every policy change, signed delivery, retries, dead letters."""
 import json
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction

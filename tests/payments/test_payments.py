@@ -1,11 +1,10 @@
 import threading
 
 import pytest
-import stripe
 from django.db import connection
 from django_fsm import TransitionNotAllowed
 
-from qalqan.ledger.services import balance_of, trial_balance
+from qalqan.ledger.services import balance_of
 from qalqan.payments.models import Payment, WebhookEvent
 from qalqan.payments.providers.stripe import stripe_client
 from qalqan.payments.services import payment_create, payment_refund, payment_settle, payment_start

@@ -1,7 +1,6 @@
 import io
 from datetime import date, timedelta
 
-import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
