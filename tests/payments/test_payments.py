@@ -1,7 +1,4 @@
-import threading
-
 import pytest
-from django.db import connection
 from django_fsm import TransitionNotAllowed
 
 from qalqan.ledger.services import balance_of
@@ -9,6 +6,7 @@ from qalqan.payments.models import Payment, WebhookEvent
 from qalqan.payments.providers.stripe import stripe_client
 from qalqan.payments.services import payment_create, payment_refund, payment_settle, payment_start
 from qalqan.payments.signals import payment_succeeded
+from tests.concurrency import in_threads
 
 
 @pytest.fixture
@@ -193,27 +191,6 @@ def test_refund_through_stripe_posts_to_the_ledger(citizen, stripe_local, send_s
 
 # --- races with real threads -------------------------------------------------------------------------
 
-def _in_threads(n, work):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(work())
-        except Exception as exc:  # collected and asserted by the caller
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_duplicate_webhooks_one_effect(refdata, make_citizen, stripe_local, send_stripe_event, effects):
     citizen = make_citizen(categories=["employee"])
@@ -221,9 +198,9 @@ def test_concurrent_duplicate_webhooks_one_effect(refdata, make_citizen, stripe_
     citizen.api.post(f"/citizen/payments/{p.pk}/stripe", {"payment_method": "pm_card_visa"})
     p = Payment.objects.get(pk=p.pk)
     obj = intent_object(p)
-    same_id, _ = _in_threads(4, lambda: send_stripe_event("payment_intent.succeeded", obj, event_id="evt_dup")
+    same_id, _ = in_threads(4, lambda: send_stripe_event("payment_intent.succeeded", obj, event_id="evt_dup")
                              .json()["outcome"])
-    other_ids, _ = _in_threads(4, lambda: send_stripe_event("payment_intent.succeeded", obj).json()["outcome"])
+    other_ids, _ = in_threads(4, lambda: send_stripe_event("payment_intent.succeeded", obj).json()["outcome"])
     assert sorted(same_id) == ["replay", "replay", "replay", "succeeded"]
     assert other_ids == ["already_succeeded"] * 4
     assert effects == [p.pk]
@@ -233,7 +210,7 @@ def test_concurrent_duplicate_webhooks_one_effect(refdata, make_citizen, stripe_
 def test_two_tabs_paying_at_once_make_one_intent(refdata, make_citizen, stripe_local):
     citizen = make_citizen(categories=["employee"])
     p = make_payment(citizen.person)
-    results, errors = _in_threads(3, lambda: payment_start(payment_id=p.pk, person_id=citizen.person.pk,
+    results, errors = in_threads(3, lambda: payment_start(payment_id=p.pk, person_id=citizen.person.pk,
                                                            provider="stripe", payment_method="pm_card_visa")
                                   .intent.ref)
     assert not errors and len(set(results)) == 1
@@ -243,7 +220,7 @@ def test_two_tabs_paying_at_once_make_one_intent(refdata, make_citizen, stripe_l
 def test_two_pension_payments_at_once_one_effect(refdata, make_citizen, effects):
     citizen = make_citizen(categories=["employee"])
     p = make_payment(citizen.person)
-    results, errors = _in_threads(3, lambda: payment_start(payment_id=p.pk, person_id=citizen.person.pk,
+    results, errors = in_threads(3, lambda: payment_start(payment_id=p.pk, person_id=citizen.person.pk,
                                                            provider="pension").payment.status)
     assert len(results) == 1 and len(errors) == 2 and effects == [p.pk]
 

@@ -1,8 +1,5 @@
 """Races with real threads against PostgreSQL: one effect each, the trial balance zero."""
-import threading
-
 import pytest
-from django.db import connection
 
 from insurers.services import BenefitIn, pricing_tables_sync, product_publish
 from policies.models import Application, Policy
@@ -10,27 +7,7 @@ from policies.services import application_submit
 from qalqan.ledger.services import balance_of
 from qalqan.payments.models import Payment
 from qalqan.payments.services import payment_start
-
-
-def in_threads(n, work):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(work())
-        except Exception as exc:  # collected for the assertions
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+from tests.concurrency import in_threads
 
 
 @pytest.fixture
