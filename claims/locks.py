@@ -25,7 +25,7 @@ def lock_event_chain(event_id: int) -> tuple[Policy | None, InsuredEvent]:
     """Lock the event's policy (if any), then the event."""
     policy_id = InsuredEvent.objects.filter(pk=event_id).values_list("policy_id", flat=True).get()
     policy = lock_policy(policy_id) if policy_id else None
-    event = InsuredEvent.objects.select_for_update().select_related("clinic").get(pk=event_id)
+    event = InsuredEvent.objects.select_for_update(of=("self",), no_key=True).select_related("clinic").get(pk=event_id)
     return policy, event
 
 

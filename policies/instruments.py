@@ -77,7 +77,7 @@ def _append(instrument: Instrument, *, kind: str, amount_tiyn: int = 0, data: di
 
 
 def instrument_lock(instrument_id: int) -> Instrument:
-    return Instrument.objects.select_for_update().select_related("custodian").get(pk=instrument_id)
+    return Instrument.objects.select_for_update(of=("self",), no_key=True).select_related("custodian").get(pk=instrument_id)
 
 
 @transaction.atomic

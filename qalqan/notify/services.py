@@ -30,7 +30,7 @@ def notification_deliver_now(*, notification_id: int) -> Notification:
     """Deliver one pending message (safe to run twice: a sent message is not sent again)."""
     failure = None
     with transaction.atomic():
-        notification = Notification.objects.select_for_update().select_related("person").get(pk=notification_id)
+        notification = Notification.objects.select_for_update(of=("self",)).select_related("person").get(pk=notification_id)
         if notification.status == Notification.Status.SENT:
             return notification
         notification.attempts += 1
