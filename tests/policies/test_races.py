@@ -74,3 +74,42 @@ def test_renewing_twice_at_once_one_next_term(world):
     assert results == ["approved"] and len(errors) == 2 and all(isinstance(e, Conflict) for e in errors)
     assert Policy.objects.filter(number=old.number).count() == 2
     assert Application.objects.filter(renews=old).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_locking_one_policy_does_not_block_another_of_the_same_insurer(world, make_citizen, insured_people):
+    """A policy lock covers the policy row only: not its insurer's organisation row, which every other
+    policy, payment and event of that insurer points at (a FOR UPDATE over the join deadlocked them)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from policies.instruments import instrument_lock
+    from policies.locks import lock_policy
+
+    other = make_citizen(categories=["employee"])
+    insured_people.add(other.person.pk)
+    first = application_submit(person_id=world.person.pk, product_code="gold").policy
+    second = application_submit(person_id=other.person.pk, product_code="gold").policy
+    held, release = threading.Event(), threading.Event()
+
+    def hold_first():
+        with transaction.atomic():
+            lock_policy(first.pk)
+            instrument_lock(first.instrument_id)
+            held.set()
+            release.wait(10)
+        connection.close()
+
+    holder = threading.Thread(target=hold_first)
+    holder.start()
+    try:
+        assert held.wait(10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            assert lock_policy(second.pk).pk == second.pk
+            assert instrument_lock(second.instrument_id).pk == second.instrument_id
+    finally:
+        release.set()
+        holder.join()
