@@ -48,7 +48,7 @@ EXPLAIN_RANGE = 100_000
 
 
 class Rollback(Exception):
-    pass
+    """Raised at the end to roll the benchmark's whole transaction back."""
 
 
 def _step(label: str, started: list[float]) -> None:
