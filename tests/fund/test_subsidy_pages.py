@@ -136,7 +136,8 @@ def test_a_failed_calculation_shows_its_error_and_resumes_from_the_page(staff, w
         "The run is calculated: its calculation is finished."]
 
 
-def test_approve_then_disburse_through_the_pages_pays_the_insurers(staff, world, assert_trial_balance_zero):
+def test_approve_then_disburse_through_the_pages_pays_the_insurers(staff, world, assert_trial_balance_zero,
+                                                                  django_capture_on_commit_callbacks):
     start(staff)
     run = SubsidyRun.objects.get()
     approved = staff.post(run_url(run.pk, "approve/"), follow=True)
@@ -145,7 +146,8 @@ def test_approve_then_disburse_through_the_pages_pays_the_insurers(staff, world,
     assert run.status == "approved"
     assert f'action="{run_url(run.pk, "disburse/")}"' in staff.get(run_url(run.pk)).content.decode()  # shown
 
-    disbursed = staff.post(run_url(run.pk, "disburse/"), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the funded events are queued on commit
+        disbursed = staff.post(run_url(run.pk, "disburse/"), follow=True)
     assert texts(disbursed) == ["The run is disbursed: the money is with the insurers."]
     run = SubsidyRun.objects.get(pk=run.pk)
     assert run.status == "disbursed" and run.instruments_recorded == 4

@@ -115,11 +115,13 @@ def test_transitions_allowed_and_refused(fund, world, assert_trial_balance_zero)
     assert StateChange.objects.filter(object_id=str(run.pk)).count() >= 3 or StateChange.objects.count() >= 3
 
 
-def test_disbursement_moves_the_money_and_funds_each_instrument(fund, world, assert_trial_balance_zero):
+def test_disbursement_moves_the_money_and_funds_each_instrument(fund, world, assert_trial_balance_zero,
+                                                              django_capture_on_commit_callbacks):
     pool_before = balance_of("pool:osms")
     run_id = start(fund).json()["id"]
     fund.api.post(f"/fund/subsidy-runs/{run_id}/approve")
-    fund.api.post(f"/fund/subsidy-runs/{run_id}/disburse")
+    with django_capture_on_commit_callbacks(execute=True):  # the funded events are queued on commit
+        fund.api.post(f"/fund/subsidy-runs/{run_id}/disburse")
     a, b = world["a"], world["b"]
     assert balance_of(f"insurer:{a.code}:premium") == 2 * M_30_44
     assert balance_of(f"insurer:{b.code}:premium") == F_30_44 + CHILD_M

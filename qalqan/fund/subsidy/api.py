@@ -107,5 +107,4 @@ def post_subsidy_run_disburse(request, run_id: int):
         run = services.subsidy_run_disburse(run_id=run_id, by=request.principal.actor)
     except InsufficientFunds as exc:
         raise Conflict(f"cannot disburse: {exc}") from None
-    tasks.subsidy_run_record_funding.delay(run.pk)
     return run_summary(SubsidyRun.objects.get(pk=run.pk))

@@ -171,14 +171,21 @@ def run_movements(run: SubsidyRun) -> list[Movement]:
 def subsidy_run_disburse(*, run_id: int, by: str = "system") -> SubsidyRun:
     """approved → disbursed: post the run's ledger transfers. The run row lock makes two concurrent calls one
     effect (the second waits, then finds the run disbursed: 409); transfer keys make a replay post nothing.
-    The instruments' funded events are recorded afterwards (subsidy_run_record_funding)."""
+    Once it commits, the instruments' funded events are queued (the subsidy_run_record_funding task)."""
     run = SubsidyRun.objects.select_for_update().get(pk=run_id)
     run.disburse(at=timezone.now(), by=by)
     posted_on = timezone.localdate()
     for movement in run_movements(run):
         transfer_post(key=movement.key, lines=movement.lines, reason=movement.reason, ref=run, posted_on=posted_on)
     run.save()
+    transaction.on_commit(lambda: _queue_funding(run.pk))
     return run
+
+
+def _queue_funding(run_id: int) -> None:
+    from .tasks import subsidy_run_record_funding  # the tasks module imports this one
+
+    subsidy_run_record_funding.delay(run_id)
 
 
 def subsidy_run_record_funding(*, run_id: int, batch: int = 5000, max_batches: int | None = None) -> int:

@@ -149,7 +149,6 @@ def run_disburse(request, run_id: int):
     except InsufficientFunds as exc:
         messages.error(request, _("The run cannot be disbursed: %(reason)s") % {"reason": exc})
     else:
-        tasks.subsidy_run_record_funding.delay(run.pk)
         messages.success(request, _("The run is disbursed: the money is with the insurers."))
     return redirect("fund:subsidy-run", run_id=run.pk)
 
