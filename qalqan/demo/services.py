@@ -40,6 +40,7 @@ class DemoReport:
     logins: list[tuple[str, str]] = field(default_factory=list)
     tokens: list[tuple[str, str]] = field(default_factory=list)
     people: int = 0
+    policies: int = 0
     sample_citizens: list[str] = field(default_factory=list)
 
 
@@ -72,6 +73,9 @@ def demo_load() -> DemoReport:
     from qalqan.people.demo import demo_load as people_demo_load
 
     people_demo_load(report)  # contributions, refunds and a realistic mix of insurance statuses
+    from policies.demo import demo_load as policies_demo_load
+
+    policies_demo_load(report, keep_free=report.sample_citizens[:1])  # products on sale, policies held
     from qalqan.site.demo import demo_load as site_demo_load
 
     site_demo_load(report)  # the public site's pages in kk, ru and en

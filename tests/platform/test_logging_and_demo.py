@@ -27,12 +27,20 @@ def test_masks():
 
 @pytest.mark.django_db
 def test_demo_loads_the_story_and_a_second_run_changes_nothing():
+    from insurers.models import ProductVersion
+    from policies.models import Policy
+
     first = demo_load()
     counts = (Organisation.objects.count(), Person.objects.count(), ApiToken.objects.count(),
-              StaffMembership.objects.count())
+              StaffMembership.objects.count(), ProductVersion.objects.count(), Policy.objects.count())
     second = demo_load()
     assert counts == (Organisation.objects.count(), Person.objects.count(), ApiToken.objects.count(),
-                      StaffMembership.objects.count())
+                      StaffMembership.objects.count(), ProductVersion.objects.count(), Policy.objects.count())
+    assert ProductVersion.objects.filter(product__kind="osms").count() == 3  # a basic product per insurer
+    assert ProductVersion.objects.filter(product__kind="osms_dms").count() == 3
+    assert first.policies == second.policies == 60
+    assert Policy.objects.filter(status="active").count() == 60  # subsidised or paid from pension savings
+    assert not Policy.objects.filter(holder__iin=first.sample_citizens[0]).exists()  # left free to apply
     assert Organisation.objects.filter(kind="insurer").count() == 3
     assert Organisation.objects.filter(kind="clinic").count() == 5
     assert Person.objects.count() >= 3000

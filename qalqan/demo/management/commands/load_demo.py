@@ -9,7 +9,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = demo_load()
         out = self.stdout.write
-        out(self.style.SUCCESS(f"Demo data ready: {report.people} people in the registry."))
+        out(self.style.SUCCESS(f"Demo data ready: {report.people} people in the registry, "
+                               f"{report.policies} policies."))
         out("Staff logins (password for all: %s):" % report.logins[0][1])
         for username, _ in report.logins:
             out(f"  {username}")
