@@ -39,8 +39,13 @@ subsidy_run_calculate(int(sys.argv[1]))  # the Celery task's body, as a worker r
 
 
 def database_url() -> str:
+    """The test database as a DATABASE_URL for the worker process: a TCP server, or the embedded server's
+    socket directory (`make test` without DATABASE_URL), in the form devstack hands to Django."""
     s = connection.settings_dict
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    socket_dir = s["HOST"] if (s["HOST"] or "").startswith("/") else (s.get("OPTIONS") or {}).get("host")
+    if socket_dir:
+        return f"postgres://{s['USER']}{password}@/{s['NAME']}?host={socket_dir}"
     return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
