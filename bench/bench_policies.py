@@ -8,6 +8,9 @@
    BENCH_POLICIES_CLIENTS (12) client threads. Target ≥ 200 applications/s.
 2. PDF renders per second on one core (in-process WeasyPrint), for BENCH_POLICIES_PDF_SECONDS (10).
    Target ≥ 20/s.
+
+BENCH_POLICIES_PARTS (default "e2e,pdf") picks the parts: `BENCH_POLICIES_PARTS=pdf python -m bench policies`
+renders PDFs only (of the newest policy an earlier run left in the database).
 """
 import os
 import random
@@ -183,5 +186,10 @@ def _render_loop(policy, seconds: float) -> None:
 
 def main() -> None:
     connection.ensure_connection()
-    bench_end_to_end()
-    bench_pdf()
+    parts = {p.strip() for p in os.environ.get("BENCH_POLICIES_PARTS", "e2e,pdf").split(",")}
+    if unknown := parts - {"e2e", "pdf"}:
+        raise SystemExit(f"BENCH_POLICIES_PARTS: unknown part(s) {', '.join(sorted(unknown))} (e2e, pdf)")
+    if "e2e" in parts:
+        bench_end_to_end()
+    if "pdf" in parts:
+        bench_pdf()
