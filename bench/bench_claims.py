@@ -17,7 +17,7 @@ import requests
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bench.server import gunicorn, percentile
+from bench.server import http_server, percentile
 
 BATCH = 1000
 SERVICES = [("KDU-001", 500_000), ("KDU-002", 120_000), ("KDU-003", 180_000), ("KDU-004", 650_000)]
@@ -108,7 +108,7 @@ def main() -> None:
         cursor.execute("ANALYZE people_person, policies_policy, policies_policybenefit, claims_insuredevent")
     print(f"{len(iins)} insured people; clinic {clinic.code}", flush=True)
 
-    with gunicorn(workers=3) as base:
+    with http_server() as base:
         # 1. batch intake
         rows = list(events(iins, batch_events, f"B{run}"))
         batches = [rows[i:i + BATCH] for i in range(0, len(rows), BATCH)]

@@ -1,6 +1,6 @@
 """Policies: applications per second end to end, and policy PDF renders per second.
 
-1. End to end over HTTP on a gunicorn of BENCH_POLICIES_WORKERS (3) workers, with a localstripe server on
+1. End to end over HTTP on a Granian of BENCH_POLICIES_WORKERS (2) workers, with a localstripe server on
    loopback: BENCH_POLICIES_COUNT (600) insured citizens each POST /citizen/applications (an osms_dms product:
    the fund subsidises, the rest is due), then POST /citizen/payments/{id}/stripe with a test card; localstripe
    sends its signed payment_intent.succeeded webhook to POST /api/v1/webhooks/stripe, which activates the
@@ -24,7 +24,7 @@ from pathlib import Path
 import requests
 from django.db import connection
 
-from bench.server import gunicorn, percentile
+from bench.server import http_server, percentile
 
 INSURER = ("bench-insurer", "Bench Сақтандыру")
 LAST_NAME = "Бенчполис"
@@ -125,7 +125,7 @@ def bench_end_to_end() -> None:
 
     count = int(os.environ.get("BENCH_POLICIES_COUNT", 600))
     clients = int(os.environ.get("BENCH_POLICIES_CLIENTS", 12))
-    workers = int(os.environ.get("BENCH_POLICIES_WORKERS", 3))
+    workers = int(os.environ.get("BENCH_POLICIES_WORKERS", 2))
     started = time.perf_counter()
     citizens, insurer_code = _prepare(count)
     print(f"prepared {len(citizens)} insured citizens with tokens in {time.perf_counter() - started:.1f} s")
@@ -133,7 +133,7 @@ def bench_end_to_end() -> None:
     with local_stripe(state_file=state) as stripe_server:
         env = {"STRIPE_API_BASE": stripe_server.base, "STRIPE_WEBHOOK_SECRET": stripe_server.webhook_secret,
                "STRIPE_API_KEY": os.environ["STRIPE_API_KEY"], "DB_CONN_MAX_AGE": "600"}
-        with gunicorn(workers=workers, threads=2, env=env) as base:
+        with http_server(workers=workers, env=env) as base:
             stripe_server.point_webhooks_at(base)
             t0 = time.perf_counter()
             payments, timings, errors = _applications(base, citizens, insurer_code, clients)

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import requests
 
-from bench.server import gunicorn
+from bench.server import http_server
 from qalqan.core.kzid import synthetic_iin
 from qalqan.orgs.services import organisation_create, token_issue
 
@@ -46,7 +46,7 @@ def main() -> None:
     batches = [rows[i:i + BATCH] for i in range(0, len(rows), BATCH)]
     print(f"{len(rows)} rows in {len(batches)} calls of ≤ {BATCH}, {clients} concurrent clients")
 
-    with gunicorn(workers=3) as base:
+    with http_server() as base:
         session_headers = {"Authorization": f"Bearer {token}"}
 
         def post(batch):

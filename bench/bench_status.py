@@ -1,27 +1,20 @@
 """Status look-up: GET /api/v1/status/{iin} against a registry of BENCH_STATUS_PEOPLE (default 1 000 000)
 people with materialised statuses, hammered over HTTP for BENCH_STATUS_SECONDS (20) from
-BENCH_STATUS_CONNECTIONS (16) connections on a gunicorn of BENCH_STATUS_WORKERS (3) workers with
-BENCH_STATUS_THREADS (4) threads each (the threaded worker keeps connections alive, about twice the
-throughput of sync workers here).
+BENCH_STATUS_CONNECTIONS (16) connections on a Granian of BENCH_STATUS_WORKERS (2) workers with
+BENCH_STATUS_THREADS (4) threads each.
 
 Target on a 2-core machine: ≥ 1 500 requests/s with p99 < 25 ms.
 The registry is loaded with set-based SQL (generate_series; the ИИН control digit computed in SQL), and is
-reused on the next run. The load comes from `wrk` when installed, else from a thread pool of http.client
-connections. The public rate limit is raised for the server through API_RATE_PUBLIC.
+reused on the next run. The load comes from `wrk` (bench/load.py). The public rate limit is raised for the server through API_RATE_PUBLIC.
 """
-import http.client
 import os
 import random
-import re
-import shutil
-import subprocess
-import tempfile
-import threading
 import time
 
 from django.db import connection
 
-from bench.server import gunicorn, percentile
+from bench.load import Call, hammer
+from bench.server import http_server
 
 BENCH_LAST_NAME = "Бенчстатус"
 FIRST_SERIAL = 5000  # serials 5000–9999: apart from the registry benchmark's 1–2599
@@ -90,7 +83,7 @@ def main() -> None:
     count = int(os.environ.get("BENCH_STATUS_PEOPLE", 1_000_000))
     seconds = int(os.environ.get("BENCH_STATUS_SECONDS", 20))
     connections = int(os.environ.get("BENCH_STATUS_CONNECTIONS", 16))
-    workers = int(os.environ.get("BENCH_STATUS_WORKERS", 3))
+    workers = int(os.environ.get("BENCH_STATUS_WORKERS", 2))
     threads = int(os.environ.get("BENCH_STATUS_THREADS", 4))
 
     with connection.cursor() as cursor:
@@ -112,63 +105,8 @@ def main() -> None:
     iins += ["900101300007"] * 200  # valid but unknown
     random.Random(1).shuffle(iins)
     env = {"API_RATE_PUBLIC": "100000000/m", "DB_CONN_MAX_AGE": "600"}
-    with gunicorn(workers=workers, threads=threads, env=env) as base:
-        if shutil.which("wrk"):
-            rate, p50, p99, errors = _wrk(base, iins, seconds, connections)
-            tool = "wrk"
-        else:
-            rate, p50, p99, errors = _threads(base, iins, seconds, connections)
-            tool = "http.client threads"
-    print(f"GET /api/v1/status/{{iin}} with {tool}, {connections} connections, {seconds} s, {workers}×{threads} workers: "
-          f"{rate:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, {errors} non-2xx "
-          f"(target ≥ 1 500 requests/s, p99 < 25 ms)")
-
-
-def _wrk(base: str, iins: list[str], seconds: int, connections: int) -> tuple[float, float, float, int]:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write("paths = {" + ",".join(f'"/api/v1/status/{i}"' for i in iins) + "}\n")
-        script.write("counter = 0\nrequest = function()\n  counter = counter + 1\n"
-                     "  return wrk.format('GET', paths[(counter % #paths) + 1])\nend\n")
-    threads = min(connections, 2)
-    output = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency",
-                             "-s", script.name, base], capture_output=True, text=True, check=True).stdout
-    os.unlink(script.name)
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = _ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1))
-    p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1))
-    errors_match = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    return rate, p50, p99, int(errors_match.group(1)) if errors_match else 0
-
-
-def _ms(value: str) -> float:
-    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
-
-
-def _threads(base: str, iins: list[str], seconds: int, connections: int) -> tuple[float, float, float, int]:
-    host, port = base.removeprefix("http://").split(":")
-    deadline = time.perf_counter() + seconds
-    latencies: list[list[float]] = [[] for _ in range(connections)]
-    errors = [0] * connections
-
-    def worker(n: int) -> None:
-        client = http.client.HTTPConnection(host, int(port), timeout=10)
-        i = n
-        while time.perf_counter() < deadline:
-            t0 = time.perf_counter()
-            client.request("GET", f"/api/v1/status/{iins[i % len(iins)]}")
-            response = client.getresponse()
-            response.read()
-            latencies[n].append((time.perf_counter() - t0) * 1000)
-            errors[n] += response.status >= 300
-            i += connections
-
-    started = time.perf_counter()
-    pool = [threading.Thread(target=worker, args=(n,)) for n in range(connections)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    elapsed = time.perf_counter() - started
-    merged = sorted(x for part in latencies for x in part)
-    return len(merged) / elapsed, percentile(merged, 50), percentile(merged, 99), sum(errors)
+    calls = [Call(f"/api/v1/status/{iin}") for iin in iins]
+    with http_server(workers=workers, threads=threads, env=env) as base:
+        result = hammer(base, calls, seconds=seconds, connections=connections)
+    print(f"GET /api/v1/status/{{iin}}, {connections} connections, {seconds} s, {workers}×{threads} workers: "
+          f"{result} (target ≥ 1 500 requests/s, p99 < 25 ms)")
