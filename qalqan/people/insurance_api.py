@@ -1,5 +1,4 @@
 """API for contributions, insurance status and refunds (shared/API.md): fund, citizen and public paths."""
-import json
 from datetime import date
 from typing import Any
 
@@ -14,11 +13,18 @@ from qalqan.core.kzid import InvalidNumber, parse_iin
 from qalqan.core.masking import mask_iin
 
 from .contributions import MAX_ROWS, TooManyRows, contributions_intake
-from .insurance_selectors import contribution_months, contributions_for, refunds_for, status_by_iin
+from .insurance_selectors import contribution_months, contributions_for, refunds_for
 from .models import Contribution, PayerKind, Person, Refund
 from .rates import NoRule, contribution_calculate
-from .refunds import RefundInvalid, RefundRefused, refund_approve, refund_reject, refund_request
+from .refunds import (
+    RefundInvalid,
+    RefundRefused,
+    refund_approve,
+    refund_reject,
+    refund_request,
+)
 from .status import StatusRefused, temporary_status_grant
+from .status_lookup import status_body
 from .throttling import PublicRateThrottle
 
 router = Router(tags=["contributions and status"])
@@ -324,12 +330,8 @@ def list_citizen_refunds(request, limit: int = 100, cursor: str | None = None):
             summary="Am I insured? (public; rate limited per client address)")
 def public_status(request, iin: str):
     _valid_iin(iin)
-    row = status_by_iin(iin)
-    insured, basis, until = row if row else (False, None, None)
-    body = {"iin": mask_iin(iin), "insured": insured, "basis": basis,
-            "insured_until": until.isoformat() if until else None}
-    # The hot public path: the body is already plain JSON types, so skip the schema round trip.
-    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")
+    # The hot public path: the body is already JSON, so skip the schema round trip.
+    return HttpResponse(status_body(iin), content_type="application/json")
 
 
 @router.get("/contributions/calculator", response=CalculatorOut, throttle=[PublicRateThrottle()],
