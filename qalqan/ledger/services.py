@@ -11,18 +11,18 @@
 Sign convention: a positive amount is money INTO the account's balance, a negative one money OUT of it;
 an account's balance_tiyn is the sum of its postings.
 
-transfer_post is the hot path: one call of the SQL function ledger_post() (migration 0002) that inserts the
-transfer (its unique key is the idempotency check: ON CONFLICT (key) DO NOTHING), inserts the postings, locks
-the accounts in id order (so concurrent transfers never deadlock), refuses a balance that may not go negative
-and adds the deltas to the cached balances (balance_tiyn = balance_tiyn + delta). The database re-checks at
-commit that the transfer balances, and refuses postings into a locked or closed period.
+transfer_post is the hot path: one call of the SQL function ledger_post() (migrations 0002, 0007) that inserts
+the transfer (its unique key is the idempotency check: ON CONFLICT (key) DO NOTHING), inserts the postings, then
+updates each account once in id order (so concurrent transfers never deadlock), adding its net change to the
+cached balance under the row lock unless that would take an account that may not go negative below zero.
+The database re-checks at commit that the transfer balances, and refuses postings into a locked or closed period.
 """
 from collections import defaultdict
 from datetime import date
 
 import psycopg
 from django.contrib.contenttypes.models import ContentType
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from qalqan.orgs.models import Organisation
@@ -99,44 +99,54 @@ def transfer_post(*, key: str, lines: list[Line], reason: str, ref=None, posted_
     Outside any transaction the transfer is one statement, hence its own durable transaction (one round trip).
     """
     _check_transfer(key=key, lines=lines, reason=reason)
-    posted_on = posted_on or timezone.localdate()
     now = timezone.now()
-    params = [
-        key, reason,
-        ContentType.objects.get_for_model(ref).pk if ref is not None else None,
-        ref.pk if ref is not None else None,
-        now, posted_on,
-        reverses.pk if isinstance(reverses, Transfer) else reverses,
-        [a.pk if isinstance(a, Account) else None for a, _ in lines],
-        [a if isinstance(a, str) else None for a, _ in lines],
-        [amount for _, amount in lines],
-    ]
+    posted_on = posted_on or timezone.localtime(now).date()
+    ref_type_id = ContentType.objects.get_for_model(ref).pk if ref is not None else None
+    ref_id = ref.pk if ref is not None else None
+    reverses_id = reverses.pk if isinstance(reverses, Transfer) else reverses
+    params = (key, reason, ref_type_id, ref_id, now, posted_on, reverses_id, *_array_literals(lines))
+    db = connections[DEFAULT_DB_ALIAS]
     try:
-        if connection.in_atomic_block or not connection.get_autocommit():
+        if db.in_atomic_block or not db.get_autocommit():
             with transaction.atomic():  # a savepoint: a refusal leaves the caller's transaction usable
-                transfer_id, replayed = _call_ledger_post(params)
+                transfer_id, replayed = _call_ledger_post(db, params)
         else:
-            transfer_id, replayed = _call_ledger_post(params)
+            transfer_id, replayed = _call_ledger_post(db, params)
     except DatabaseError as exc:
         raise _ledger_error(exc, posted_on) from exc
     if replayed:
         return Transfer.objects.get(pk=transfer_id)
-    transfer = Transfer(id=transfer_id, key=key, reason=reason, ref_type_id=params[2], ref_id=params[3],
-                        created_at=now, posted_on=posted_on, reverses_id=params[6])
-    transfer._state.adding = False
-    transfer._state.db = connection.alias
-    return transfer
+    values = {"id": transfer_id, "key": key, "reason": reason, "ref_type_id": ref_type_id, "ref_id": ref_id,
+              "created_at": now, "posted_on": posted_on, "reverses_id": reverses_id}
+    return Transfer.from_db(DEFAULT_DB_ALIAS, _TRANSFER_FIELDS, [values[name] for name in _TRANSFER_FIELDS])
 
 
+_TRANSFER_FIELDS = tuple(f.attname for f in Transfer._meta.concrete_fields)
+
+# The arrays travel as text literals ('{12,NULL}'): psycopg inspects a Python list element by element to
+# choose an array type, which cost more client CPU than the rest of the call; PostgreSQL casts the literal.
 LEDGER_POST_SQL = ("SELECT o_transfer_id, o_replayed FROM ledger_post(%s, %s, %s, %s, %s, %s, %s, "
                    "%s::bigint[], %s::text[], %s::bigint[])")
 
 
-def _call_ledger_post(params: list) -> tuple[int, bool]:
+def _array_literals(lines: list[Line]) -> tuple[str, str, str]:
+    ids, codes, amounts = [], [], []
+    for account, amount in lines:
+        if isinstance(account, Account):
+            ids.append("NULL" if account.pk is None else str(account.pk))
+            codes.append("NULL")
+        else:
+            ids.append("NULL")
+            codes.append('"' + account.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        amounts.append(str(amount))
+    return "{" + ",".join(ids) + "}", "{" + ",".join(codes) + "}", "{" + ",".join(amounts) + "}"
+
+
+def _call_ledger_post(db, params: tuple) -> tuple[int, bool]:
     """One round trip on Django's connection, with server-side binding and a statement prepared once per
     connection (cheaper for both Python and PostgreSQL than Django's client-side binding on this hot path)."""
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    db.ensure_connection()
+    with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
         cursor.execute(LEDGER_POST_SQL, params, prepare=True)
         return cursor.fetchone()
 

@@ -94,3 +94,48 @@ def test_one_key_posted_by_sixteen_threads_at_once_posts_once(refdata):
     assert Transfer.objects.count() == 1
     assert ledger_problems() == []
     assert pool.__class__.objects.get(pk=pool.pk).balance_tiyn in (100, 101)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_overdraft_race_on_one_guarded_account_lets_exactly_what_it_holds_through(refdata):
+    """Each transfer re-reads the balance under the row lock it takes: 16 threads each taking 30 from an
+    account holding 100 leave exactly three through, the rest refused with the balance they found."""
+    budget = account_ensure(code="budget:republican", kind="budget_source", may_go_negative=True)
+    pool = account_ensure(code="pool:osms", kind="contributions_pool")
+    insurer = account_ensure(code="insurer:a:premium", kind="insurer_premium")
+    transfer_post(key="seed", lines=[(budget, -100), (pool, 100)], reason="seed")
+    refused = []
+
+    def worker(index):
+        try:
+            transfer_post(key=f"take-{index}", lines=[(insurer, 30), (pool, -30)], reason="race")
+        except InsufficientFunds as exc:
+            refused.append(exc.balance_tiyn)
+
+    assert run_threads(worker) == []
+    assert len(refused) == THREADS - 3 and set(refused) <= {10}
+    assert Account.objects.get(pk=pool.pk).balance_tiyn == 10
+    assert Account.objects.get(pk=insurer.pk).balance_tiyn == 90
+    assert ledger_problems() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_opposite_directions_between_two_accounts_never_deadlock(refdata):
+    """Half the threads move A→B, half B→A, with the lines in either order: the accounts are always locked in
+    id order, so no transfer waits for another in a cycle (a deadlock would surface as a DatabaseError)."""
+    budget = account_ensure(code="budget:republican", kind="budget_source", may_go_negative=True)
+    a = account_ensure(code="insurer:a:premium", kind="insurer_premium")
+    b = account_ensure(code="insurer:b:premium", kind="insurer_premium")
+    transfer_post(key="seed", lines=[(budget, -20_000), (a, 10_000), (b, 10_000)], reason="seed")
+
+    def worker(index):
+        src, dst = (a, b) if index % 2 else (b, a)
+        for n in range(25):
+            lines = [(src, -7), (dst, 7)] if n % 2 else [(dst, 7), (src, -7)]
+            transfer_post(key=f"swap-{index}-{n}", lines=lines, reason="race")
+
+    assert run_threads(worker) == []
+    assert Account.objects.get(pk=a.pk).balance_tiyn + Account.objects.get(pk=b.pk).balance_tiyn == 20_000
+    assert Transfer.objects.count() == 1 + THREADS * 25
+    assert ledger_problems() == []
+    assert trial_balance()["total_tiyn"] == 0

@@ -147,6 +147,17 @@ def test_unknown_account_posts_nothing(accounts):
     assert not Transfer.objects.exists()
 
 
+def test_lines_may_name_accounts_by_codes_with_any_characters(accounts):
+    odd = account_ensure(code='clearing:"a, b" {c} \\d NULL', kind="payer_clearing", may_go_negative=True)
+    transfer_post(key="odd", lines=[(odd.code, -5), ("pool:osms", 5)], reason="r")
+    assert balance_of(odd) == -5 and balance_of(accounts["pool"]) == 5
+
+
+def test_an_unsaved_account_is_unknown(accounts):
+    with pytest.raises(UnknownAccount):
+        transfer_post(key="k", lines=[(Account(code="never-saved"), -1), (accounts["pool"], 1)], reason="r")
+
+
 def test_balance_of_an_account_that_does_not_exist_is_zero(db):
     assert balance_of("insurer:nobody:premium") == 0
 
