@@ -16,7 +16,7 @@ from qalqan.core.masking import mask_iin
 from qalqan.orgs.models import Organisation
 
 from .checks import EventItem
-from .coverage import eligibility_of
+from .eligibility import eligibility_body
 from .intake import events_receive
 from .models import InsuredEvent, Settlement
 from .pdf import remittance_pdf
@@ -348,8 +348,8 @@ def clinic_event_detail(request, event_id: int):
 def clinic_eligibility(request, iin: str):
     if not is_valid_iin(iin):
         raise Unprocessable.for_field("iin", "the ИИН is not valid (12 digits with a correct control digit)")
-    policies = eligibility_of(iin, timezone.localdate())
-    return {"iin": mask_iin(iin), "insured": bool(policies), "policies": policies}
+    # The hot point-of-care path: the body is already JSON, so skip the schema round trip.
+    return HttpResponse(eligibility_body(iin, timezone.localdate()), content_type="application/json")
 
 
 @router.get("/clinic/payouts", auth=clinic_auth, response=SettlementList, summary="Settlements paying this clinic")

@@ -74,19 +74,3 @@ def facts_for(*, iins, days) -> Facts:
                 .values_list("person_id", "service_code", "service_date", "clinic_id")):
             facts.billed.setdefault((person_id, code, day), set()).add(clinic_id)
     return facts
-
-
-def eligibility_of(iin: str, day: date) -> list[dict]:
-    """The active policies of the person with this ИИН covering `day`, with the remaining limit per benefit
-    (one query)."""
-    rows = (Policy.objects.filter(holder__iin=iin, status=Policy.Status.ACTIVE, start_date__lte=day, end_date__gt=day)
-            .order_by("id", "benefits__benefit")
-            .values_list("id", "number", "insurer__code", "benefits__benefit", "benefits__limit_tiyn",
-                         "benefits__used_tiyn", "benefits__waiting_until"))
-    policies: dict[int, dict] = {}
-    for pid, number, insurer, code, limit, used, waiting in rows:
-        policy = policies.setdefault(pid, {"number": number, "insurer": insurer, "benefits": []})
-        if code is not None:
-            policy["benefits"].append({"code": code, "remaining_tiyn": limit - used, "limit_tiyn": limit,
-                                       "waiting_until": waiting})
-    return list(policies.values())

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 
 from qalqan.core.kzid import synthetic_iin
@@ -218,3 +220,21 @@ def assert_trial_balance_zero(db):
         assert ledger_problems() == []
 
     return check
+
+
+@pytest.fixture
+def django_requests():
+    """How many requests reached Django's request machinery. As Django's test client does, the test's
+    connection (inside the test transaction) is not closed at the end of each request."""
+    seen = []
+
+    def count(**kwargs):
+        seen.append(1)
+
+    request_started.connect(count)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield seen
+    request_started.disconnect(count)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -2,10 +2,9 @@
 
 A citizen sees only their own payments and refunds; fund staff see all. Everything else is 404.
 """
-import psycopg
-from django.db import connection
 from django.db.models import QuerySet
 
+from qalqan.core.sql import fetch_one_prepared
 from qalqan.orgs.principal import Principal
 
 from .models import Contribution, InsuranceStatus, Person, Refund
@@ -36,11 +35,8 @@ _STATUS_SQL = (
 def status_by_iin(iin: str) -> tuple[bool, str | None, object] | None:
     """(insured, basis, insured_until) of a valid ИИН from the materialised row; None when no row exists.
     One indexed query (the hot public path): the look-up never computes the status. It is sent as a prepared
-    statement with server-side parameters (psycopg's own cursor), so PostgreSQL plans it once per connection."""
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(_STATUS_SQL, [iin], prepare=True)
-        return cursor.fetchone()
+    statement, planned once per connection."""
+    return fetch_one_prepared(_STATUS_SQL, [iin])
 
 
 def status_of(person: Person) -> InsuranceStatus | None:

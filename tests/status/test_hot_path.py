@@ -4,12 +4,10 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
-from django.core.signals import request_finished, request_started
-from django.db import OperationalError, close_old_connections
-from django.test import RequestFactory
+from django.db import OperationalError
 
 from qalqan.people.status import status_recompute
-from qalqan.wsgi import application
+from tests.hotpath import wsgi_call as call
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)
@@ -18,39 +16,6 @@ TODAY = date(2026, 11, 23)
 @pytest.fixture(autouse=True)
 def fresh_limits():
     cache.clear()
-
-
-@pytest.fixture
-def django_requests():
-    """How many requests reached Django's request machinery. As Django's test client does, the test's
-    connection (inside the test transaction) is not closed at the end of each request."""
-    seen = []
-
-    def count(**kwargs):
-        seen.append(1)
-
-    request_started.connect(count)
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield seen
-    request_started.disconnect(count)
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-def call(path, method="GET", **extra):
-    environ = RequestFactory().generic(method, path, **extra).environ
-    answer = {}
-
-    def start_response(status, headers):
-        answer["status"] = int(status.split()[0])
-        answer["headers"] = dict(headers)
-
-    body = application(environ, start_response)
-    answer["body"] = b"".join(body)
-    if hasattr(body, "close"):
-        body.close()
-    return answer
 
 
 def test_a_valid_iin_is_answered_without_django_and_as_the_view_answers(anonymous, make_person, rates,

@@ -1,0 +1,34 @@
+"""Bearer tokens for the hot path (qalqan/api/hotpath.py): one prepared query, no ORM.
+
+Only the plain case is decided here — a live organisation token whose last use is recorded recently enough.
+Anything else (unknown, revoked, expired, a citizen's token, a last use to record) is left to
+`token_authenticate` behind the API view, which answers or records it."""
+from django.conf import settings
+from django.utils import timezone
+
+from qalqan.core.sql import fetch_one_prepared
+
+from .services import hash_token
+
+_TOKEN_SQL = (
+    "SELECT o.kind, t.last_used_at FROM orgs_apitoken t JOIN orgs_organisation o ON o.id = t.organisation_id "
+    "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())"
+)
+
+
+def bearer_token(environ: dict) -> str | None:
+    scheme, _, raw = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+    raw = raw.strip()
+    return raw if scheme.lower() == "bearer" and raw else None
+
+
+def fresh_organisation_kind(raw: str) -> str | None:
+    """The kind of organisation behind a live token used within API_TOKEN_TOUCH_SECONDS, else None."""
+    row = fetch_one_prepared(_TOKEN_SQL, [hash_token(raw)])
+    if row is None:
+        return None
+    kind, last_used_at = row
+    if last_used_at is None:
+        return None
+    age = (timezone.now() - last_used_at).total_seconds()
+    return kind if age <= settings.API_TOKEN_TOUCH_SECONDS else None
