@@ -5,19 +5,20 @@ the ledger as ONE transfer per payer kind and destination per batch (payer:<kind
 suspense:contributions for an ИИН the registry does not know yet); every contribution row links to its
 transfer. A payment held in suspense moves to the pool when its person appears (`contributions_match`).
 """
-import json
 import re
 import uuid
+from functools import partial
 from operator import mul
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from qalqan.core.kzid import InvalidNumber, is_valid_iin, parse_iin, validate_bin
-from qalqan.ledger.services import account_ensure, transfer_post
+from qalqan.ledger.services import UnknownAccount, account_ensure, transfer_post
 
 from .models import Contribution, PayerKind
 from .rates import EARLIEST_PERIOD, NoRule, RateBook
@@ -55,8 +56,7 @@ class IntakeResult:
                 "overpayments": self.overpayments, "errors": self.errors}
 
 
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):
     index: int
     reference: str
     iin: str
@@ -69,7 +69,7 @@ class _Row:
 
     @property
     def body(self) -> tuple:
-        return (self.iin, self.payer_bin, self.kind, self.period, self.months, self.amount_tiyn)
+        return self[2:8]
 
 
 def payer_account(kind: str) -> str:
@@ -110,6 +110,7 @@ def _error(index: int, field_name: str, message: str, status: int = INVALID, **e
 def _validate(rows: list, *, book: RateBook, today: date, result: IntakeResult) -> list[_Row]:
     latest = today.replace(day=1)
     seen: dict[str, _Row] = {}
+    periods: dict[str, tuple] = {}
     valid: list[_Row] = []
     errors = result.errors
     for index, raw in enumerate(rows):
@@ -129,7 +130,15 @@ def _validate(rows: list, *, book: RateBook, today: date, result: IntakeResult) 
         kind = raw.get("kind")
         if kind not in KINDS:
             problems.append(("kind", f"unknown payer kind {kind!r}; one of {', '.join(sorted(KINDS))}"))
-        period = _period(raw.get("period"), latest, problems)
+        period_value = raw.get("period")
+        parsed = periods.get(period_value) if type(period_value) is str else None
+        if parsed is None:
+            period_problems: list = []
+            parsed = (_period(period_value, latest, period_problems), period_problems)
+            if type(period_value) is str:
+                periods[period_value] = parsed
+        period = parsed[0]
+        problems.extend(parsed[1])
         months = raw.get("months", 1)
         if type(months) is not int or not 1 <= months <= 12:
             problems.append(("months", "months must be a whole number from 1 to 12"))
@@ -209,78 +218,103 @@ def _period(value, latest: date, problems: list) -> date | None:
     return period
 
 
-# Batches travel as one JSON parameter: psycopg quotes a 10 000-element array parameter value by value in
-# Python, while PostgreSQL unpacks a JSON document in C (several times faster end to end).
+# Batches travel as PostgreSQL array literals built with str.join (one text parameter per column):
+# psycopg would inspect a 10 000-element Python list value by value, and a JSON document of row objects
+# repeats every key per row and costs PostgreSQL more to take apart than arrays do.
 _EXISTING_SQL = """
 SELECT reference, iin, payer_bin, kind, period, months, amount_tiyn
-FROM people_contribution WHERE reference IN (SELECT json_array_elements_text(%s::json))
+FROM people_contribution WHERE reference = ANY(%s::text[])
 """
+
+_PEOPLE_SQL = "SELECT iin, id FROM people_person WHERE iin = ANY(%s::text[])"
 
 _INSERT_SQL = """
 INSERT INTO people_contribution (reference, iin, person_id, payer_bin, kind, period, months, amount_tiyn,
                                  overpayment, in_suspense, transfer_id, received_at)
 SELECT t.reference, t.iin, t.person, t.payer_bin, t.kind, t.period, t.months, t.amount, t.overpayment,
-       t.suspense, t.transfer, %(now)s
-FROM json_to_recordset(%(rows)s::json) AS t(reference text, iin text, person bigint, payer_bin text, kind text,
-                                             period date, months smallint, amount bigint, overpayment boolean,
-                                             suspense boolean, transfer bigint)
+       t.person IS NULL, t.transfer, %(now)s
+FROM unnest(%(reference)s::text[], %(iin)s::text[], %(person)s::bigint[], %(payer_bin)s::text[], %(kind)s::text[],
+            %(period)s::date[], %(months)s::smallint[], %(amount)s::bigint[], %(overpayment)s::boolean[],
+            %(transfer)s::bigint[])
+     AS t(reference, iin, person, payer_bin, kind, period, months, amount, overpayment, transfer)
 ON CONFLICT (reference) DO NOTHING
 """
+
+
+def _quoted_array(values) -> str:
+    """An array literal of arbitrary strings: every element quoted, so commas, braces, spaces, an empty string
+    or the word NULL stay text."""
+    return "{" + ",".join(['"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values]) + "}"
+
+
+def _plain_array(values) -> str:
+    """An array literal of values that need no quoting (validated digits, kinds, ISO dates, numbers)."""
+    return "{" + ",".join(values) + "}"
 
 
 def _store(rows: list[_Row], *, today: date) -> IntakeResult:
     result = IntakeResult()
     with connection.cursor() as cursor:
-        cursor.execute(_EXISTING_SQL, [json.dumps([r.reference for r in rows])])
+        cursor.execute(_EXISTING_SQL, [_quoted_array([r.reference for r in rows])])
         existing = {ref: tuple(body) for ref, *body in cursor.fetchall()}
-        new: list[_Row] = []
-        for row in rows:
-            body = existing.get(row.reference)
-            if body is None:
-                new.append(row)
-            elif body == row.body:
-                result.duplicates += 1
-            else:
-                result.errors.append(_error(row.index, "reference", "this reference was already used for another "
-                                                                    "payment", CONFLICT))
+        if existing:
+            new: list[_Row] = []
+            for row in rows:
+                body = existing.get(row.reference)
+                if body is None:
+                    new.append(row)
+                elif body == row.body:
+                    result.duplicates += 1
+                else:
+                    result.errors.append(_error(row.index, "reference", "this reference was already used for "
+                                                                        "another payment", CONFLICT))
+        else:
+            new = rows
         if not new:
             return result
-        cursor.execute("SELECT iin, id FROM people_person WHERE iin IN (SELECT json_array_elements_text(%s::json))",
-                       [json.dumps(list({r.iin for r in new}))])
+        cursor.execute(_PEOPLE_SQL, [_plain_array({r.iin for r in new})])
         person_by_iin = dict(cursor.fetchall())
         totals: dict[tuple[str, bool], int] = defaultdict(int)
-        for row in new:
-            totals[(row.kind, row.iin not in person_by_iin)] += row.amount_tiyn
-        transfer_by_group = _post(totals, today=today)
-        payload = json.dumps([
-            {"reference": r.reference, "iin": r.iin, "person": person_by_iin.get(r.iin), "payer_bin": r.payer_bin,
-             "kind": r.kind, "period": r.period.isoformat(), "months": r.months, "amount": r.amount_tiyn,
-             "overpayment": r.overpayment, "suspense": r.iin not in person_by_iin,
-             "transfer": transfer_by_group[(r.kind, r.iin not in person_by_iin)]}
-            for r in new
-        ], ensure_ascii=False)
-        cursor.execute(_INSERT_SQL, {"rows": payload, "now": timezone.now()})
+        persons = [person_by_iin.get(r.iin) for r in new]
+        for row, person in zip(new, persons):
+            totals[(row.kind, person is None)] += row.amount_tiyn
+        transfer_by_group = {group: str(pk) for group, pk in _post(totals, today=today).items()}
+        cursor.execute(_INSERT_SQL, {
+            "reference": _quoted_array([r.reference for r in new]),
+            "iin": _plain_array([r.iin for r in new]),
+            "person": _plain_array(["NULL" if p is None else str(p) for p in persons]),
+            "payer_bin": _quoted_array([r.payer_bin for r in new]),
+            "kind": _plain_array([r.kind for r in new]),
+            "period": _plain_array([r.period.isoformat() for r in new]),
+            "months": _plain_array([str(r.months) for r in new]),
+            "amount": _plain_array([str(r.amount_tiyn) for r in new]),
+            "overpayment": _plain_array(["t" if r.overpayment else "f" for r in new]),
+            "transfer": _plain_array([transfer_by_group[(r.kind, p is None)] for r, p in zip(new, persons)]),
+            "now": timezone.now(),
+        })
         if cursor.rowcount != len(new):
             raise _Raced()
     result.created = len(new)
-    result.suspense = sum(1 for r in new if r.iin not in person_by_iin)
+    result.suspense = persons.count(None)
     result.overpayments = sum(1 for r in new if r.overpayment)
-    result.person_ids = sorted({person_by_iin[r.iin] for r in new if r.iin in person_by_iin})
+    result.person_ids = sorted({p for p in persons if p is not None})
     status_recompute_on_commit(result.person_ids)
     return result
 
 
 def _post(totals: dict[tuple[str, bool], int], *, today: date) -> dict[tuple[str, bool], int]:
     batch = uuid.uuid4().hex
-    _ensure_accounts({kind for kind, _ in totals})
     transfers = {}
     for (kind, suspense), amount in sorted(totals.items()):
         destination = SUSPENSE if suspense else POOL
-        transfer = transfer_post(
-            key=f"contributions:{batch}:{kind}:{'suspense' if suspense else 'pool'}",
-            lines=[(payer_account(kind), -amount), (destination, amount)],
-            reason="contribution.intake", posted_on=today,
-        )
+        post = partial(transfer_post, key=f"contributions:{batch}:{kind}:{'suspense' if suspense else 'pool'}",
+                       lines=[(payer_account(kind), -amount), (destination, amount)],
+                       reason="contribution.intake", posted_on=today)
+        try:
+            transfer = post()
+        except UnknownAccount:  # the first payment of its kind (or a fresh database): open the accounts once
+            _ensure_accounts({kind})
+            transfer = post()
         transfers[(kind, suspense)] = transfer.pk
     return transfers
 

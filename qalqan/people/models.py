@@ -184,7 +184,7 @@ class Contribution(models.Model):
     reference = models.CharField(max_length=64, unique=True, help_text="the payer's reference; de-duplicates")
     iin = models.CharField("ИИН", max_length=12)
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="contributions")
+                               related_name="contributions", db_index=False)  # (person, period) serves it
     payer_bin = models.CharField("БИН", max_length=12, blank=True)
     kind = models.CharField(max_length=16, choices=PayerKind.choices)
     period = models.DateField(help_text="the first day of the first month paid for")
@@ -194,7 +194,7 @@ class Contribution(models.Model):
     in_suspense = models.BooleanField(default=False, help_text="the ИИН was unknown; money held in suspense")
     transfer = models.ForeignKey("ledger.Transfer", on_delete=models.PROTECT, related_name="+")
     match_transfer = models.ForeignKey("ledger.Transfer", null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="+")
+                                       related_name="+", db_index=False)  # partial index below
     received_at = models.DateTimeField()
 
     class Meta:
@@ -208,6 +208,8 @@ class Contribution(models.Model):
         indexes = [
             models.Index(fields=["person", "period"]),
             models.Index(fields=["iin"], condition=Q(in_suspense=True), name="contribution_suspense_iin"),
+            models.Index(fields=["match_transfer"], condition=Q(match_transfer__isnull=False),
+                         name="contribution_match_transfer"),
         ]
 
     def __str__(self):
