@@ -136,22 +136,26 @@ def instrument_record(*, instrument_id: int, kind: str, amount_tiyn: int = 0, da
     return _append(instrument, kind=kind, amount_tiyn=amount_tiyn, data=data)
 
 
-def unearned_tiyn(instrument: Instrument, on_date: date) -> int:
-    """The face value pro rata to the days left in [valid_from, valid_to) from `on_date`."""
+def unearned_tiyn(instrument: Instrument, on_date: date, advance_tiyn: int | None = None) -> int:
+    """What was paid in advance for the term (`advance_tiyn`, by default the face value) pro rata to the days
+    left in [valid_from, valid_to) from `on_date`."""
     total_days = (instrument.valid_to - instrument.valid_from).days
     days_left = (instrument.valid_to - max(on_date, instrument.valid_from)).days
     days_left = min(max(days_left, 0), total_days)
-    return prorate(instrument.face_value_tiyn, days_left, total_days)
+    advance = instrument.face_value_tiyn if advance_tiyn is None else advance_tiyn
+    return prorate(advance, days_left, total_days)
 
 
 @transaction.atomic
 def instrument_transfer_custody(*, instrument_id: int, to_custodian: Organisation, on_date: date,
-                                key: str) -> Instrument:
+                                key: str, advance_tiyn: int | None = None) -> Instrument:
     """Move an instrument to another insurer with its unearned value, in one transaction.
 
-    The unearned value goes from the old custodian's premium account to the new one's (a ledger transfer
-    with idempotency key `key`); a `custodian_changed` event keeps the history. Repeating the call with the
-    same key after it succeeded changes nothing.
+    The unearned value — the part of `advance_tiyn` (what the custodian was paid in advance for the term; by
+    default the whole face value) for the days left — goes from the old custodian's premium account to the
+    new one's (a ledger transfer with idempotency key `key`); a `custodian_changed` event keeps the history.
+    Money paid month by month (the fund's subsidy) is not part of the advance: each month's run pays whoever
+    holds the policy. Repeating the call with the same key after it succeeded changes nothing.
     """
     instrument = instrument_lock(instrument_id)
     if instrument.events.filter(kind=Kind.CUSTODIAN_CHANGED, data__key=key).exists():
@@ -163,15 +167,16 @@ def instrument_transfer_custody(*, instrument_id: int, to_custodian: Organisatio
     if instrument.status not in CUSTODY_STATUSES:
         raise InstrumentEventRefused(f"an instrument that is {instrument.status} cannot change custodian",
                                      object=instrument, method=instrument_transfer_custody)
-    _move_custody(instrument, to_custodian=to_custodian, on_date=on_date, key=key)
+    _move_custody(instrument, to_custodian=to_custodian, on_date=on_date, key=key, advance_tiyn=advance_tiyn)
     return instrument
 
 
-def _move_custody(instrument: Instrument, *, to_custodian: Organisation, on_date: date, key: str) -> None:
+def _move_custody(instrument: Instrument, *, to_custodian: Organisation, on_date: date, key: str,
+                  advance_tiyn: int | None = None) -> None:
     """The locked instrument goes to `to_custodian` with its unearned value on `on_date` (a ledger transfer when
     there is any: the ledger refuses zero lines) and a `custodian_changed` event."""
     source = instrument.custodian
-    amount = unearned_tiyn(instrument, on_date)
+    amount = unearned_tiyn(instrument, on_date, advance_tiyn)
     transfer = None
     if amount > 0:
         accounts = [

@@ -1,8 +1,9 @@
 """Every tenge of the policy flow, posted to the ledger. Keys make each posting happen once.
 
 Directions (positive = into the account): a citizen's payment moves clearing:<provider> → the insurer's
-premium account; the fund's subsidy moves fund:clearing → the insurer's premium account; a refund
-moves the insurer's premium account → refunds:payable (paid out later by the payment provider).
+premium account; a refund moves the insurer's premium account → refunds:payable (paid out later by the
+payment provider). The fund's subsidy is not posted here: the monthly subsidy run pays it (source → fund
+clearing → the insurer's premium account, qalqan.fund.subsidy.services).
 """
 from qalqan.ledger.models import Account
 from qalqan.ledger.services import account_ensure, transfer_post
@@ -18,11 +19,6 @@ def premium_account(insurer) -> Account:
 
 def fund_clearing_account() -> Account:
     return account_ensure(code="fund:clearing", kind=Account.Kind.FUND_CLEARING, name="Fund subsidy clearing")
-
-
-def budget_account() -> Account:
-    return account_ensure(code="budget:republican", kind=Account.Kind.BUDGET_SOURCE, name="Republican budget",
-                          may_go_negative=True)
 
 
 def post_citizen_payment(*, key: str, provider: str, insurer, amount_tiyn: int, ref) -> None:
@@ -41,23 +37,8 @@ def post_late_payment_to_refunds(*, key: str, provider: str, amount_tiyn: int, r
                   reason="policy.late_payment_refund", ref=ref)
 
 
-def policy_fund_subsidy(*, policy) -> int:
-    """INTERIM (until the monthly subsidy run replaces it): at activation the fund pays the policy's whole
-    subsidy for the term: budget:republican → fund:clearing → the insurer's premium account. Returns the
-    amount; posts nothing when there is no subsidy. Idempotent by policy id."""
-    amount = policy.subsidy_tiyn
-    if amount <= 0:
-        return 0
-    transfer_post(key=f"policy-subsidy-in-{policy.pk}",
-                  lines=[(budget_account(), -amount), (fund_clearing_account(), amount)],
-                  reason="subsidy.fund", ref=policy)
-    transfer_post(key=f"policy-subsidy-{policy.pk}",
-                  lines=[(fund_clearing_account(), -amount), (premium_account(policy.insurer), amount)],
-                  reason="subsidy.policy", ref=policy)
-    return amount
-
-
 def post_subsidy_return(*, key: str, insurer, amount_tiyn: int, ref) -> None:
-    """The unearned subsidy of a cancelled policy goes back to the fund."""
+    """The unearned subsidy of a cancelled policy whose whole-term subsidy was posted at activation
+    (`subsidy_posted`, before the monthly run paid subsidies) goes back to the fund."""
     transfer_post(key=key, lines=[(premium_account(insurer), -amount_tiyn), (fund_clearing_account(), amount_tiyn)],
                   reason="subsidy.return", ref=ref)

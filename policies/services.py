@@ -150,16 +150,18 @@ def policy_issue(*, application: Application, today: date) -> Policy:
 
 
 def _activate(policy: Policy) -> None:
-    """Make a locked policy active: the fund's subsidy is posted and the instrument funded."""
+    """Make a locked policy active. The fund's subsidy is not posted here: the monthly subsidy run
+    (qalqan.fund.subsidy) pays every active subsidised policy its month, with a `funded` event of the amount,
+    so a policy activated today is paid by the next run (by an adjustment line when the month's run was already
+    calculated). The instrument records the fund's commitment now (a `funded` event of 0 naming the subsidy),
+    which also makes a fully subsidised instrument active from the first day, as its policy is."""
     policy.activate(at=timezone.now(), by="system")
     policy.save()
     _renewal_take_instrument(policy)
-    subsidy = money.policy_fund_subsidy(policy=policy)
-    if subsidy:
-        policy.subsidy_posted = True
-        policy.save(update_fields=["subsidy_posted"])
-        instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.FUNDED, amount_tiyn=subsidy,
-                          data={"source": "fund", "policy": policy.pk})
+    if policy.subsidy_tiyn > 0 and not renewal_pending(policy):
+        instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.FUNDED, amount_tiyn=0,
+                          data={"source": "fund", "policy": policy.pk, "subsidy_tiyn": policy.subsidy_tiyn,
+                                "paid": "monthly, by the subsidy run"})
     notify_send(person_id=policy.holder_id, kind="policy_paid",
                 context={"number": policy.number, "valid_until": (policy.end_date - timedelta(days=1)).isoformat()})
 
@@ -294,7 +296,10 @@ class Cancelled:
 @transaction.atomic
 def policy_cancel(*, policy_id: int, on: date | None = None, by: str = "system", reason: str = "") -> Cancelled:
     """Cancel a live policy. What the citizen paid (premium and top-ups) is refunded pro rata to the days
-    left; the unearned subsidy goes back to the fund. An unpaid policy is simply cancelled."""
+    left. The fund's subsidy needs nothing here: the monthly run pays the days in force (ended_on), and the
+    next run takes back, by an adjustment line, what a paid month's run paid past them. Only a policy whose
+    whole-term subsidy was posted at activation (`subsidy_posted`, before the run paid subsidies) returns the
+    unearned part of it to the fund now. An unpaid policy is simply cancelled."""
     on = on or timezone.localdate()
     payment = locks.lock_payment_of(POLICY_SUBJECT, policy_id)
     policy = locks.lock_policy(policy_id)
@@ -503,7 +508,7 @@ def _raise_limits(policy: Policy, raise_tiyn: int) -> None:
 def policy_switch_insurer(*, policy_id: int, insurer_code: str, product_code: str, on: date | None = None,
                           by: str = "system") -> Policy:
     """Move an active policy to another insurer's product of the same kind: the instrument changes custodian
-    with its unearned value (a ledger transfer), this policy becomes `transferred` and a new policy with the
+    with the unearned part of what the old insurer was paid in advance (a ledger transfer), this policy becomes `transferred` and a new policy with the
     same number continues at the new insurer until the same end date, with the new product's benefits
     (what was used so far stays used)."""
     on = on or timezone.localdate()
@@ -525,8 +530,12 @@ def policy_switch_insurer(*, policy_id: int, insurer_code: str, product_code: st
                        state=policy.status)
     if policy.holder.region and not offer.version.serves_region(policy.holder.region):
         raise Unprocessable.for_field("insurer", "this insurer does not sell the product in your region")
+    # the insurer holds the citizen's premium and top-ups for the term in advance; the fund's subsidy follows
+    # the policy month by month (the run pays each insurer its days), unless it was posted whole (legacy: the
+    # whole face value was paid in advance)
+    advance = None if policy.subsidy_posted else policy.premium_tiyn + policy.topups_tiyn
     instrument_transfer_custody(instrument_id=policy.instrument_id, to_custodian=offer.product.insurer, on_date=on,
-                                key=f"policy-switch-{policy.pk}")
+                                key=f"policy-switch-{policy.pk}", advance_tiyn=advance)
     used = {b.benefit: b.used_tiyn for b in policy.benefits.all()}
     policy.transfer(on=on, by=by, reason=f"switched to {offer.product.insurer.code}")
     policy.save()

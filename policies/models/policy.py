@@ -39,6 +39,8 @@ class Policy(models.Model):
     topups_tiyn = models.BigIntegerField(default=0)
     payment_deadline = models.DateField(null=True, blank=True)
     status = FSMField(default=Status.ISSUED, choices=Status.choices, protected=True)
+    # set only on policies activated before the monthly subsidy run became the fund's sole payer, whose whole-term
+    # subsidy was then posted at activation: the run skips them, and cancelling returns the unearned part
     subsidy_posted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,12 +1,16 @@
 """End to end over HTTP: registry → application → card payment through localstripe with its signed webhook
-→ active policy → top-up → PDF (number and masked name in its text) → public verification by number."""
+→ active policy → top-up → PDF (number and masked name in its text) → public verification by number → the
+fund's monthly subsidy run pays the insurer the month."""
 import io
 import time
 
 import pytest
 import requests
+from django.utils import timezone
 from pypdf import PdfReader
 
+from qalqan.fund.subsidy.catalogue import sources_sync
+from qalqan.fund.subsidy.models import SubsidySource
 from qalqan.orgs.services import organisation_create, token_issue
 from qalqan.people.models import Person
 
@@ -98,8 +102,27 @@ def test_policy_flow_over_http(live_server, refdata, stripe_local):
     assert r.status_code == 200
     assert r.json()["status"] == "active" and r.json()["holder"] == person.masked_name
 
-    # the money adds up
+    # the money adds up: the insurer holds what the citizen paid; the fund's subsidy comes with the monthly run
     balance = fund.get("/fund/ledger/trial-balance").json()
     assert balance["total_tiyn"] == 0
     accounts = {a["code"]: a["balance_tiyn"] for a in balance["accounts"]}
-    assert accounts["insurer:insurer-e2e:premium"] == 16_000_000
+    citizen_paid = 16_000_000 - application["subsidy_tiyn"]
+    assert accounts["insurer:insurer-e2e:premium"] == citizen_paid
+
+    # 8. the fund's monthly subsidy run pays the month to the insurer, once
+    sources_sync(SubsidySource)  # the flush of a transaction=True test removed the migrated rows
+    month = f"{timezone.localdate():%Y-%m}"
+    r = fund.post("/fund/subsidy-runs", {"period": month})
+    assert r.status_code == 202, r.text
+    run_id = r.json()["id"]
+    run = wait_for(lambda: (lambda b: b if b["status"] == "calculated" else None)(
+        fund.get(f"/fund/subsidy-runs/{run_id}").json()))
+    assert run["policies"] == 1 and run["by_insurer"][0]["insurer"] == "insurer-e2e" and run["total_tiyn"] > 0
+    assert fund.post(f"/fund/subsidy-runs/{run_id}/approve").json()["status"] == "approved"
+    assert fund.post(f"/fund/subsidy-runs/{run_id}/disburse").json()["status"] == "disbursed"
+    assert fund.post(f"/fund/subsidy-runs/{run_id}/disburse").status_code == 409
+    assert fund.post("/fund/subsidy-runs", {"period": month}).status_code == 409
+    balance = fund.get("/fund/ledger/trial-balance").json()
+    assert balance["total_tiyn"] == 0
+    accounts = {a["code"]: a["balance_tiyn"] for a in balance["accounts"]}
+    assert accounts["insurer:insurer-e2e:premium"] == citizen_paid + run["total_tiyn"]

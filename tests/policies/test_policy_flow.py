@@ -5,11 +5,15 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from insurers.pricing import basic_price
+from qalqan.fund.subsidy.calculation import next_month
 from policies.models import Application, Instrument, Policy, PolicyBenefit, TopUp
 from policies.services import policies_daily, policy_cancel, policy_switch_insurer
 from qalqan.ledger.services import balance_of
 from qalqan.notify.models import Notification
+from qalqan.fund.subsidy.models import SubsidyLine
+from qalqan.ledger.models import Transfer
 from qalqan.payments.models import Payment
+from tests.fund.subsidy_runs import fund_the_pool, pay_month
 
 from .conftest import GOLD_PREMIUM, apply, pay_pension
 
@@ -24,18 +28,31 @@ def policy(number):
 
 # --- applying ----------------------------------------------------------------------------------------
 
-def test_insured_basic_policy_is_active_at_once_and_the_fund_pays(insured_citizen, products,
-                                                                   assert_trial_balance_zero):
+def test_insured_basic_policy_is_active_at_once_and_the_monthly_run_pays(insured_citizen, products,
+                                                                          assert_trial_balance_zero):
     body = apply(insured_citizen, "basic")
     subsidy = basic_of(insured_citizen.person)
     assert body["status"] == "approved" and body["subsidy_tiyn"] == subsidy and body["premium_due_tiyn"] == 0
     assert body["payment"] is None and body["policy"].startswith("KZQ")
     p = policy(body["policy"])
-    assert p.status == "active" and p.face_value_tiyn == subsidy
-    assert balance_of("insurer:insurer-a:premium") == subsidy
-    assert p.instrument.status == Instrument.Status.ACTIVE and p.instrument.face_value_tiyn == subsidy
-    assert list(p.instrument.events.values_list("kind", flat=True)) == ["issued", "funded"]
+    assert p.status == "active" and p.face_value_tiyn == subsidy and not p.subsidy_posted
     assert {b.benefit: b.limit_tiyn for b in p.benefits.all()} == {"inpatient": 300_000_000, "kdu": 50_000_000}
+    # activation posts no subsidy: the instrument records the fund's commitment, the month's run pays it
+    assert balance_of("insurer:insurer-a:premium") == 0 and not Transfer.objects.exists()
+    assert p.instrument.status == Instrument.Status.ACTIVE and p.instrument.face_value_tiyn == subsidy
+    committed = p.instrument.events.get(kind="funded")
+    assert committed.amount_tiyn == 0 and committed.data["source"] == "fund"
+    assert committed.data["subsidy_tiyn"] == subsidy
+
+    fund_the_pool()
+    run = pay_month(p.start_date)
+
+    line = SubsidyLine.objects.get(run=run, policy=p)
+    assert line.kind == "normal" and 0 < line.amount_tiyn < subsidy
+    assert balance_of("insurer:insurer-a:premium") == line.amount_tiyn
+    paid = p.instrument.events.exclude(pk=committed.pk).get(kind="funded")
+    assert paid.amount_tiyn == line.amount_tiyn and paid.data == {"line": "normal", "subsidy_run": run.pk,
+                                                                   "period": f"{run.period:%Y-%m}"}
     assert_trial_balance_zero()
 
 
@@ -51,9 +68,10 @@ def test_insured_extended_policy_pays_the_difference(insured_citizen, products, 
     assert paid["status"] == "succeeded"
     p = policy(body["policy"])
     assert p.status == "active"
-    assert balance_of("insurer:insurer-a:premium") == GOLD_PREMIUM
+    assert balance_of("insurer:insurer-a:premium") == GOLD_PREMIUM - subsidy  # the citizen's share; the run pays the rest
     assert balance_of("clearing:pension") == -(GOLD_PREMIUM - subsidy)
-    assert p.instrument.events.filter(kind="funded").count() == 2
+    assert list(p.instrument.events.filter(kind="funded").values_list("data__source", "amount_tiyn")) == [
+        ("pension", GOLD_PREMIUM - subsidy), ("fund", 0)]  # the fund's share comes with the monthly runs
     dental = p.benefits.get(benefit="dental")
     assert dental.waiting_until == p.start_date + timedelta(days=30)
     assert_trial_balance_zero()
@@ -177,7 +195,7 @@ def test_topup_raises_limits_by_the_products_multiplier(insured_citizen, product
     assert TopUp.objects.get(pk=body["id"]).status == "applied"
     assert sum(p.benefits.values_list("limit_tiyn", flat=True)) == before + 1_000_000
     assert p.topups_tiyn == 1_000_000 and p.instrument.face_value_tiyn == p.face_value_tiyn
-    assert balance_of("insurer:insurer-a:premium") == p.subsidy_tiyn + 1_000_000
+    assert balance_of("insurer:insurer-a:premium") == 1_000_000  # the subsidy comes with the monthly run
     assert_trial_balance_zero()
 
 
@@ -210,12 +228,55 @@ def test_cancel_midterm_refunds_the_unearned_premium_pro_rata(insured_citizen, p
     left = (p.end_date - on).days
     expected = (2 * p.premium_tiyn * left + total) // (2 * total)
     assert result.refund_tiyn == expected
-    assert result.subsidy_returned_tiyn == (2 * p.subsidy_tiyn * left + total) // (2 * total)
+    assert result.subsidy_returned_tiyn == 0  # no subsidy was paid in advance: the runs pay the days in force
     payment = Payment.objects.get(pk=body["payment"])
     assert payment.status == "refunded" and payment.refunded_tiyn == expected  # eager Celery ran the refund
     assert balance_of("refunds:payable") == 0
-    assert balance_of("insurer:insurer-a:premium") == GOLD_PREMIUM - expected - result.subsidy_returned_tiyn
+    assert balance_of("insurer:insurer-a:premium") == p.premium_tiyn - expected
     assert policy(body["policy"]).instrument.status == "cancelled"
+    assert_trial_balance_zero()
+
+
+def test_cancel_after_a_paid_month_is_corrected_by_the_next_run(insured_citizen, products,
+                                                                assert_trial_balance_zero):
+    p = policy(apply(insured_citizen, "basic")["policy"])
+    fund_the_pool()
+    paid = SubsidyLine.objects.get(run=pay_month(p.start_date), policy=p)
+    result = policy_cancel(policy_id=p.pk, on=p.start_date, reason="test")  # never in force after all
+    assert result.subsidy_returned_tiyn == 0 and balance_of("insurer:insurer-a:premium") == paid.amount_tiyn
+
+    later = pay_month(next_month(p.start_date))
+
+    correction = SubsidyLine.objects.get(run=later, policy=p)  # no line for the new month, one adjustment
+    assert correction.kind == "adjustment" and correction.amount_tiyn == -paid.amount_tiyn
+    assert correction.for_period == paid.for_period
+    assert SubsidyLine.objects.get(pk=paid.pk).amount_tiyn == paid.amount_tiyn  # the paid line is untouched
+    assert balance_of("insurer:insurer-a:premium") == 0 and balance_of("fund:clearing") == 0
+    assert_trial_balance_zero()
+
+
+def test_a_policy_whose_whole_subsidy_was_posted_at_activation_returns_it_and_is_not_paid_again(
+        insured_citizen, products, assert_trial_balance_zero):
+    """Policies activated before the monthly run became the fund's only payer carry `subsidy_posted`."""
+    from policies.money import premium_account
+    from qalqan.ledger.services import account_ensure, transfer_post
+
+    p = policy(apply(insured_citizen, "basic")["policy"])
+    budget = account_ensure(code="budget:republican", kind="budget_source", may_go_negative=True)
+    transfer_post(key=f"policy-subsidy-{p.pk}", lines=[(budget, -p.subsidy_tiyn),
+                                                       (premium_account(p.insurer), p.subsidy_tiyn)],
+                  reason="subsidy.policy", ref=p)  # what activation used to post
+    Policy.objects.filter(pk=p.pk).update(subsidy_posted=True)
+    fund_the_pool()
+    assert not SubsidyLine.objects.filter(run=pay_month(p.start_date)).exists()
+
+    total = (p.end_date - p.start_date).days
+    on = p.start_date + timedelta(days=total // 2)
+    result = policy_cancel(policy_id=p.pk, on=on, reason="test")
+
+    left = (p.end_date - on).days
+    assert result.subsidy_returned_tiyn == (2 * p.subsidy_tiyn * left + total) // (2 * total)
+    assert balance_of("insurer:insurer-a:premium") == p.subsidy_tiyn - result.subsidy_returned_tiyn
     assert_trial_balance_zero()
 
 
@@ -292,18 +353,31 @@ def test_daily_warns_30_days_before_expiry_once(insured_citizen, products):
 # --- switching insurer -------------------------------------------------------------------------------
 
 def test_switch_insurer_moves_the_instrument_and_unearned_value(insured_citizen, products, assert_trial_balance_zero):
-    number = apply(insured_citizen, "basic")["policy"]
+    body = apply(insured_citizen, "gold")
+    pay_pension(insured_citizen, body["payment"])
+    number = body["policy"]
     p = policy(number)
-    on = p.start_date + timedelta(days=100)
-    successor = policy_switch_insurer(policy_id=p.pk, insurer_code="insurer-b", product_code="basic-b", on=on)
+    on = next_month(next_month(p.start_date)) + timedelta(days=14)  # mid-month
+    successor = policy_switch_insurer(policy_id=p.pk, insurer_code="insurer-b", product_code="gold-b", on=on)
     old = Policy.objects.get(pk=p.pk)
     assert old.status == "transferred" and successor.status == "active" and successor.number == number
     assert successor.instrument.custodian.code == "insurer-b"
+    # what the citizen paid in advance moves pro rata; the fund's subsidy follows the policy month by month
+    total, left = (p.end_date - p.start_date).days, (p.end_date - on).days
     moved = balance_of("insurer:insurer-b:premium")
-    assert 0 < moved < p.subsidy_tiyn
-    assert balance_of("insurer:insurer-a:premium") == p.subsidy_tiyn - moved
+    assert moved == (2 * p.premium_tiyn * left + total) // (2 * total)
+    assert balance_of("insurer:insurer-a:premium") == p.premium_tiyn - moved
     r = insured_citizen.api.get(f"/citizen/policies/{number}")
     assert r.json()["insurer"] == "insurer-b" and r.json()["status"] == "active"
+
+    fund_the_pool()
+    run = pay_month(on)  # the month of the switch: each insurer is paid its days
+
+    lines = {line.policy_id: line for line in SubsidyLine.objects.filter(run=run)}
+    days_in_month = (next_month(on) - on.replace(day=1)).days
+    assert (lines[old.pk].insurer.code, lines[old.pk].days) == ("insurer-a", on.day - 1)
+    assert (lines[successor.pk].insurer.code, lines[successor.pk].days) == ("insurer-b", days_in_month - on.day + 1)
+    assert balance_of("insurer:insurer-b:premium") == moved + lines[successor.pk].amount_tiyn
     assert_trial_balance_zero()
 
 
@@ -328,6 +402,28 @@ def test_policy_pdf_holds_number_masked_name_and_verification(insured_citizen, p
     assert number in text and person.masked_name in text and person.last_name not in text
     assert f"/api/v1/policies/verify/{number}" in text
     assert "Полис" in text and "Health insurance policy" in text and "Сақтандырушы" in text
+
+
+def test_policy_pdfs_rendered_one_after_another_each_hold_their_own_policy(insured_citizen, other_citizen,
+                                                                          insured_people, products):
+    # the renderer keeps fonts and parsed stylesheets between documents: nothing of one may show in the next
+    insured_people.add(other_citizen.person.pk)
+    gold = apply(insured_citizen, "gold")["policy"]
+    basic = apply(other_citizen, "basic")["policy"]
+    renders = [(number, insured_citizen.api.get(f"/citizen/policies/{number}/pdf").content if number == gold
+                else other_citizen.api.get(f"/citizen/policies/{number}/pdf").content)
+               for number in (gold, basic, gold)]
+    texts = [(number, " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())) for number, pdf in renders]
+    mine, theirs = insured_citizen.person, other_citizen.person
+    for number, text in texts:
+        holder, other = (mine, theirs) if number == gold else (theirs, mine)
+        other_number = basic if number == gold else gold
+        assert number in text and other_number not in text
+        assert f"{holder.masked_name} ({holder.masked_iin})" in text and other.masked_iin not in text
+        assert ("Gold" in text) == (number == gold) and ("Dental care" in text) == (number == gold)
+        assert "Сақтандырылушы · Застрахованный · Holder" in text
+    assert texts[0] == texts[2]
+    assert all(len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1 for _, pdf in renders)  # the QR code
 
 
 def test_verification_by_number_shows_masked_holder(insured_citizen, products, anonymous):

@@ -76,7 +76,7 @@ def test_renew_with_the_same_insurer_keeps_the_number_and_instrument(insured_cit
     assert instrument.status == "active" and instrument.face_value_tiyn == second.face_value_tiyn
     assert instrument.custodian.code == "insurer-a"
     assert instruments_verify() == (1, None)
-    assert balance_of("insurer:insurer-a:premium") == first.subsidy_tiyn + subsidy
+    assert balance_of("insurer:insurer-a:premium") == 0  # the subsidy of both terms comes with the monthly runs
     assert policies_daily(today=old.end_date)["expired"] == 0  # the beat task again: nothing more
     assert kinds(number).count("renewed") == 1
     assert_trial_balance_zero()
@@ -105,8 +105,9 @@ def test_renew_switching_insurer_moves_custody_at_the_term_boundary(insured_citi
     assert first.status == "active" and first.insurer.code == "insurer-a"  # until its end
     assert second.status == "active" and second.insurer.code == "insurer-b"
     assert Instrument.objects.get(number=number).custodian.code == "insurer-a"
-    assert balance_of("insurer:insurer-b:premium") == GOLD_B_PREMIUM
-    assert balance_of("insurer:insurer-a:premium") == GOLD_PREMIUM
+    # each insurer holds the citizen's share of its term; the fund's subsidy comes with the monthly runs
+    assert balance_of("insurer:insurer-b:premium") == GOLD_B_PREMIUM - subsidy
+    assert balance_of("insurer:insurer-a:premium") == GOLD_PREMIUM - first.subsidy_tiyn
     assert OutboxMessage.objects.filter(insurer__code="insurer-b", payload__number=number,
                                         event_type="policy.activate").exists()
 
@@ -120,8 +121,8 @@ def test_renew_switching_insurer_moves_custody_at_the_term_boundary(insured_citi
     assert handover.data["from"] == "insurer-a" and handover.data["to"] == "insurer-b"
     assert handover.data["on_date"] == old.end_date.isoformat()
     assert not Transfer.objects.filter(reason="instrument.custody_transfer").exists()  # nothing unearned
-    assert balance_of("insurer:insurer-a:premium") == GOLD_PREMIUM  # the old insurer keeps the earned term
-    assert balance_of("insurer:insurer-b:premium") == GOLD_B_PREMIUM
+    assert balance_of("insurer:insurer-a:premium") == GOLD_PREMIUM - first.subsidy_tiyn  # keeps the earned term
+    assert balance_of("insurer:insurer-b:premium") == GOLD_B_PREMIUM - subsidy
     assert OutboxMessage.objects.filter(insurer__code="insurer-a", payload__number=number,
                                         event_type="policy.expire").exists()
     assert instruments_verify() == (1, None)

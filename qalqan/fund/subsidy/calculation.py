@@ -8,7 +8,9 @@ rounded the same way) and the subsidy sources. The SQL then only looks numbers u
 A policy is paid for the days of the month it was in force: from max(start_date, the 1st) to
 min(end_date, ended_on, the next 1st), if it was activated and is active now or ended after activation
 (expired, cancelled, transferred). Suspended policies (the holder lost the insured status) are not paid.
-Policies whose whole-term subsidy was already posted at activation (`subsidy_posted`) are skipped.
+The run is the fund's only payer of subsidies: activation posts none, so a policy is paid from the first month
+it is in force. Only policies activated before that rule, whose whole-term subsidy was posted at activation
+(`subsidy_posted`), are skipped.
 The amount is monthly × days / days-in-month, rounded half up in integers.
 
 The paying source is the person's basis in the month: the lowest-priority SubsidySource among the payers

@@ -143,28 +143,30 @@ def _source_account(code: str, period: date) -> Account:
 
 def run_movements(run: SubsidyRun) -> list[Movement]:
     """The ledger transfers of a run: one per source (source → fund:clearing) and one per insurer
-    (fund:clearing → insurer premium). A negative net (adjustments exceeding the month) flows back."""
+    (fund:clearing → insurer premium). A negative net (adjustments exceeding the month) flows back. The
+    movements that fill fund:clearing go first (sources paying in, insurers giving back), then those that take
+    from it, so the clearing account never goes below zero on the way."""
     by_source: dict[str, int] = {}
     by_insurer: dict[int, int] = {}
     for total in SubsidyTotal.objects.filter(run=run):
         by_source[total.source_code] = by_source.get(total.source_code, 0) + total.amount_tiyn
         by_insurer[total.insurer_id] = by_insurer.get(total.insurer_id, 0) + total.amount_tiyn
     clearing = account_ensure(code=CLEARING, kind=Account.Kind.FUND_CLEARING, name="Fund subsidy clearing")
-    movements = []
+    filling, taking = [], []
     for code, amount in sorted(by_source.items()):
         if amount:
-            movements.append(Movement(f"subsidy-run-{run.pk}-in-{code}",
-                                      [(_source_account(code, run.period), -amount), (clearing, amount)], REASON_IN))
+            (filling if amount > 0 else taking).append(Movement(
+                f"subsidy-run-{run.pk}-in-{code}", [(_source_account(code, run.period), -amount), (clearing, amount)],
+                REASON_IN))
     insurers = Organisation.objects.in_bulk(list(by_insurer))
-    # money into insurers first from clearing; a net return (negative) is taken before any payout goes out
-    for insurer_id, amount in sorted(by_insurer.items(), key=lambda item: (item[1] > 0, item[0])):
+    for insurer_id, amount in sorted(by_insurer.items()):
         if amount:
             insurer = insurers[insurer_id]
             premium = account_ensure(code=f"insurer:{insurer.code}:premium", kind=Account.Kind.INSURER_PREMIUM,
                                      name=f"{insurer.name}: premiums", owner=insurer)
-            movements.append(Movement(f"subsidy-run-{run.pk}-out-{insurer.code}",
-                                      [(clearing, -amount), (premium, amount)], REASON_OUT))
-    return movements
+            (taking if amount > 0 else filling).append(Movement(
+                f"subsidy-run-{run.pk}-out-{insurer.code}", [(clearing, -amount), (premium, amount)], REASON_OUT))
+    return filling + taking
 
 
 @transaction.atomic
