@@ -73,7 +73,7 @@ def test_one_run_per_month_shows_a_clear_message(staff, world):
     run = SubsidyRun.objects.get()
     again = start(staff)
     assert again.redirect_chain == [(run_url(run.pk), 302)]
-    assert texts(again) == ["A run for 2026-03 already exists (it is calculated); there is one run per month."]
+    assert texts(again) == ["A run for 2026-03 already exists (status: Calculated); there is one run per month."]
     assert SubsidyRun.objects.count() == 1
 
 
@@ -133,7 +133,7 @@ def test_a_failed_calculation_shows_its_error_and_resumes_from_the_page(staff, w
     run = SubsidyRun.objects.get(pk=run.pk)
     assert (run.status, run.error, run.policies, run.chunks_done) == ("calculated", "", 4, 4)
     assert texts(staff.post(run_url(run.pk, "resume/"), follow=True)) == [
-        "The run is calculated: its calculation is finished."]
+        "The run's calculation is finished (status: Calculated)."]
 
 
 def test_approve_then_disburse_through_the_pages_pays_the_insurers(staff, world, assert_trial_balance_zero,
@@ -161,15 +161,15 @@ def test_approve_then_disburse_through_the_pages_pays_the_insurers(staff, world,
 def test_refused_transitions_show_a_message_and_change_nothing(staff, world, assert_trial_balance_zero):
     run = services.subsidy_run_start(period=date(2026, 3, 1))  # draft: not calculated yet
     response = staff.post(run_url(run.pk, "approve/"), follow=True)
-    assert "The run is draft: only a calculated run can be approved." in response.content.decode()
+    assert "Only a calculated run can be approved (status: Calculating)." in response.content.decode()
     response = staff.post(run_url(run.pk, "disburse/"), follow=True)
-    assert texts(response) == ["The run is draft: only an approved run can be disbursed, once."]
+    assert texts(response) == ["Only an approved run can be disbursed, once (status: Calculating)."]
     run = SubsidyRun.objects.get(pk=run.pk)
     assert run.status == "draft" and run.approved_at is None
 
     services.subsidy_run_calculate(run_id=run.pk)
     assert texts(staff.post(run_url(run.pk, "disburse/"), follow=True)) == [
-        "The run is calculated: only an approved run can be disbursed, once."]
+        "Only an approved run can be disbursed, once (status: Calculated)."]
     assert not Transfer.objects.filter(key__startswith=f"subsidy-run-{run.pk}-").exists()
 
     staff.post(run_url(run.pk, "approve/"), follow=True)
@@ -177,9 +177,9 @@ def test_refused_transitions_show_a_message_and_change_nothing(staff, world, ass
     premium = balance_of(f"insurer:{world['a'].code}:premium")
     transfers = Transfer.objects.count()
     twice = staff.post(run_url(run.pk, "disburse/"), follow=True)
-    assert texts(twice) == ["The run is disbursed: only an approved run can be disbursed, once."]
+    assert texts(twice) == ["Only an approved run can be disbursed, once (status: Disbursed)."]
     again = staff.post(run_url(run.pk, "approve/"), follow=True)
-    assert texts(again) == ["The run is disbursed: only a calculated run can be approved."]
+    assert texts(again) == ["Only a calculated run can be approved (status: Disbursed)."]
     assert Transfer.objects.count() == transfers
     assert balance_of(f"insurer:{world['a'].code}:premium") == premium == 2 * M_30_44
     assert SubsidyRun.objects.get(pk=run.pk).status == "disbursed"
@@ -278,6 +278,15 @@ def test_the_pages_speak_kazakh_and_russian_and_posts_need_the_csrf_token(fund, 
     staff = staff_client(fund.organisation)
     assert "Субсидия есептеулері" in staff.get("/kk/fund/subsidy-runs/").content.decode()
     assert "Запустить расчёт" in staff.get("/ru/fund/subsidy-runs/").content.decode()
+    # statuses and line kinds in words of the language, not their codes
+    for lang, status, kind in (("en", "Calculated", "Monthly payment"), ("kk", "Есептелді", "Айлық төлем"),
+                               ("ru", "Рассчитан", "Ежемесячная выплата")):
+        listing = staff.get(f"/{lang}/fund/subsidy-runs/").content.decode()
+        detail = staff.get(f"/{lang}/fund/subsidy-runs/{run.pk}/").content.decode()
+        lines = staff.get(f"/{lang}/fund/subsidy-runs/{run.pk}/insurers/{world['a'].code}/").content.decode()
+        assert f"<td>{status}" in listing and f'<dd id="run-status">{status}</dd>' in detail
+        assert f"<td>{kind}</td>" in lines and "<td>normal</td>" not in lines
+        assert "calculated" not in listing.replace('value="calculated"', "")
     careful = staff_client(fund.organisation)
     careful.handler.enforce_csrf_checks = True
     assert careful.post(run_url(run.pk, "approve/")).status_code == 403

@@ -7,6 +7,7 @@ edited after the run is paid; foreign keys on lines carry no database constraint
 """
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from qalqan.core.dated import DatedRow
@@ -50,10 +51,10 @@ class SubsidyRun(models.Model):
     """draft → calculated → approved → disbursed. One per period; a killed calculation resumes."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft"
-        CALCULATED = "calculated"
-        APPROVED = "approved"
-        DISBURSED = "disbursed"
+        DRAFT = "draft", pgettext_lazy("subsidy run status", "Calculating")
+        CALCULATED = "calculated", pgettext_lazy("subsidy run status", "Calculated")
+        APPROVED = "approved", pgettext_lazy("subsidy run status", "Approved")
+        DISBURSED = "disbursed", pgettext_lazy("subsidy run status", "Disbursed")
 
     period = models.DateField(unique=True, help_text="the first day of the month paid for")
     status = FSMField(default=Status.DRAFT, choices=Status.choices, protected=True)
@@ -107,8 +108,8 @@ class SubsidyLine(models.Model):
     """One policy's subsidy in a run. Never updated after the run is disbursed (a later run adjusts)."""
 
     class Kind(models.TextChoices):
-        NORMAL = "normal"
-        ADJUSTMENT = "adjustment"
+        NORMAL = "normal", pgettext_lazy("subsidy line kind", "Monthly payment")
+        ADJUSTMENT = "adjustment", pgettext_lazy("subsidy line kind", "Adjustment")
 
     # no single-column indexes either: lines are only read by run (the unique key and run_insurer serve every
     # read), and every index is maintained for each of the ≈ 12 million rows the national run inserts

@@ -38,8 +38,8 @@ def _run_or_404(run_id: int) -> SubsidyRun:
 
 
 def _status_of(run_id: int) -> str:
-    """The run's status now (after a refused transition; the FSM field cannot be refreshed in place)."""
-    return SubsidyRun.objects.filter(pk=run_id).values_list("status", flat=True).get()
+    """The run's status now, in words (after a refused transition; the FSM field cannot be refreshed in place)."""
+    return SubsidyRun.objects.get(pk=run_id).get_status_display()
 
 
 def _insurer_of_run_or_404(run: SubsidyRun, code: str) -> Organisation:
@@ -76,8 +76,8 @@ def run_start(request):
                        % {"month": f"{period:%Y-%m}", "row": exc.row})
         return _list(request, form, status=422)
     except services.RunExists as exc:
-        messages.error(request, _("A run for %(month)s already exists (it is %(status)s); there is one run per "
-                                  "month.") % {"month": f"{period:%Y-%m}", "status": exc.run.status})
+        messages.error(request, _("A run for %(month)s already exists (status: %(status)s); there is one run per "
+                                  "month.") % {"month": f"{period:%Y-%m}", "status": exc.run.get_status_display()})
         return redirect("fund:subsidy-run", run_id=exc.run.pk)
     tasks.subsidy_run_calculate.delay(run.pk)
     messages.success(request, _("The run for %(month)s has started.") % {"month": f"{period:%Y-%m}"})
@@ -114,7 +114,7 @@ def run_resume(request, run_id: int):
     fund_staff(request)
     run = _run_or_404(run_id)
     if run.status != SubsidyRun.Status.DRAFT:
-        messages.error(request, _("The run is %(status)s: its calculation is finished.") % {"status": run.status})
+        messages.error(request, _("The run's calculation is finished (status: %(status)s).") % {"status": run.get_status_display()})
         return redirect("fund:subsidy-run", run_id=run.pk)
     SubsidyRun.objects.filter(pk=run.pk).update(error="")
     tasks.subsidy_run_calculate.delay(run.pk)
@@ -131,7 +131,7 @@ def run_approve(request, run_id: int):
         services.subsidy_run_approve(run_id=run.pk, by=actor_of(request, principal))
         messages.success(request, _("The run is approved."))
     except TransitionNotAllowed:
-        messages.error(request, _("The run is %(status)s: only a calculated run can be approved.")
+        messages.error(request, _("Only a calculated run can be approved (status: %(status)s).")
                        % {"status": _status_of(run.pk)})
     return redirect("fund:subsidy-run", run_id=run.pk)
 
@@ -144,7 +144,7 @@ def run_disburse(request, run_id: int):
     try:
         services.subsidy_run_disburse(run_id=run.pk, by=actor_of(request, principal))
     except TransitionNotAllowed:
-        messages.error(request, _("The run is %(status)s: only an approved run can be disbursed, once.")
+        messages.error(request, _("Only an approved run can be disbursed, once (status: %(status)s).")
                        % {"status": _status_of(run.pk)})
     except InsufficientFunds as exc:
         messages.error(request, _("The run cannot be disbursed: %(reason)s") % {"reason": exc})
