@@ -42,6 +42,7 @@ class DemoReport:
     people: int = 0
     policies: int = 0
     sample_citizens: list[str] = field(default_factory=list)
+    subsidy_run: str = ""
 
 
 def demo_token(code: str) -> str:
@@ -76,6 +77,9 @@ def demo_load() -> DemoReport:
     from policies.demo import demo_load as policies_demo_load
 
     policies_demo_load(report, keep_free=report.sample_citizens[:1])  # products on sale, policies held
+    from qalqan.fund.subsidy.demo import demo_load as subsidy_demo_load
+
+    subsidy_demo_load(report)  # this month's subsidy run, calculated, for fund staff to approve and disburse
     from qalqan.site.demo import demo_load as site_demo_load
 
     site_demo_load(report)  # the public site's pages in kk, ru and en

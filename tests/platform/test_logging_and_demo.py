@@ -30,12 +30,26 @@ def test_demo_loads_the_story_and_a_second_run_changes_nothing():
     from insurers.models import ProductVersion
     from policies.models import Policy
 
+    from django.utils import timezone
+
+    from qalqan.fund.subsidy.models import SubsidyLine, SubsidyRun
+
     first = demo_load()
     counts = (Organisation.objects.count(), Person.objects.count(), ApiToken.objects.count(),
-              StaffMembership.objects.count(), ProductVersion.objects.count(), Policy.objects.count())
+              StaffMembership.objects.count(), ProductVersion.objects.count(), Policy.objects.count(),
+              SubsidyRun.objects.count(), SubsidyLine.objects.count())
     second = demo_load()
     assert counts == (Organisation.objects.count(), Person.objects.count(), ApiToken.objects.count(),
-                      StaffMembership.objects.count(), ProductVersion.objects.count(), Policy.objects.count())
+                      StaffMembership.objects.count(), ProductVersion.objects.count(), Policy.objects.count(),
+                      SubsidyRun.objects.count(), SubsidyLine.objects.count())
+    # this month's subsidy run pays every subsidised demo policy (activation posts no subsidy), waiting for approval
+    run = SubsidyRun.objects.get()
+    subsidised = Policy.objects.filter(status="active", subsidy_tiyn__gt=0)
+    assert run.period == timezone.localdate().replace(day=1) and run.status == "calculated"
+    assert run.policies == subsidised.count() > 0 and run.total_tiyn > 0
+    assert set(SubsidyLine.objects.filter(run=run).values_list("policy_id", flat=True)) == set(
+        subsidised.values_list("pk", flat=True))
+    assert first.subsidy_run == second.subsidy_run == f"{run.period:%Y-%m} calculated: {run.policies} policies"
     assert ProductVersion.objects.filter(product__kind="osms").count() == 3  # a basic product per insurer
     assert ProductVersion.objects.filter(product__kind="osms_dms").count() == 3
     assert first.policies == second.policies == 60
