@@ -1,9 +1,10 @@
 """The remittance statement as PDF (WeasyPrint), from claims/templates/claims/remittance.html."""
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
+
+from qalqan.core.pdf import html_to_pdf
 
 
 def remittance_pdf(statement: dict) -> bytes:
     html = render_to_string("claims/remittance.html", {"statement": statement, "generated_at": timezone.now()})
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

@@ -95,6 +95,17 @@ def test_statement_as_pdf(books, fund, suffix, params):
     assert "423,45" in text  # closing 42 345 tiyn = 423,45 ₸
 
 
+def test_statements_rendered_one_after_another_each_speak_their_own_language(books, fund):
+    # the renderer keeps fonts and parsed stylesheets between documents: each still gets its own labels
+    headings = {"kk": "Шоттан үзінді көшірме", "ru": "Выписка по счёту", "en": "Account statement"}
+    for language in ("kk", "ru", "en", "kk"):
+        text = _pdf_text(fund.api.get("/fund/ledger/accounts/insurer:insurer-a:premium/statement/pdf",
+                                      {"from": "2026-10-01", "to": "2026-10-31"},
+                                      headers={"Accept-Language": language}))
+        assert all((heading in text) == (other == language) for other, heading in headings.items())
+        assert "1 / 1" in text  # the stylesheet's page numbers
+
+
 def test_insurer_reads_its_own_statement_only(books, insurer):
     body = insurer.api.get("/insurer/ledger/statement", {"from": "2026-10-01", "to": "2026-11-30"}).json()
     assert body["account"] == "insurer:insurer-a:premium"
