@@ -6,6 +6,12 @@
    sends its signed payment_intent.succeeded webhook to POST /api/v1/webhooks/stripe, which activates the
    policy (ledger postings, instrument funded, subsidy). The clock stops when every policy is active.
    BENCH_POLICIES_CLIENTS (12) client threads. Target ≥ 200 applications/s.
+   As in production, the server queues its Celery tasks (notifications, the feed's outbox relay) on a broker
+   (BENCH_POLICIES_BROKER, default redis://127.0.0.1:6379/12 when it answers; no worker runs them, they are
+   removed afterwards); without one they run eagerly inside the requests (printed). Besides the wall-clock
+   rate it prints the CPU per application of the server's processes, of their PostgreSQL backends and of
+   localstripe (a test double: a single asyncio process, not part of production), read from /proc over the
+   timed part, and the rate each would allow — the figures to judge by on a shared machine.
 2. PDF renders per second on one core (in-process WeasyPrint), for BENCH_POLICIES_PDF_SECONDS (10).
    Target ≥ 20/s.
 
@@ -120,6 +126,60 @@ def _wait_active(payment_ids: list[int], timeout: float) -> int:
     return done
 
 
+def _broker() -> str:
+    url = os.environ.get("BENCH_POLICIES_BROKER", "redis://127.0.0.1:6379/12")
+    if not url:
+        return ""
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except Exception:  # noqa: BLE001 - no broker: the server runs the tasks eagerly, and says so
+        return ""
+    return url
+
+
+def _queued(broker: str) -> int:
+    import redis
+
+    return redis.Redis.from_url(broker).llen("celery")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process so far (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(base: str) -> list[int]:
+    """The Granian process serving `base` and its workers (found by the port on its command line)."""
+    port = base.rsplit(":", 1)[1]
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    cmdline = f.read().split(b"\0")
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = (int(f.read().rsplit(")", 1)[1].split()[1]), cmdline)
+            except OSError:
+                continue
+    roots = {pid for pid, (_, cmd) in parents.items()
+             if any(b"granian" in part for part in cmd) and port.encode() in cmd}
+    return sorted(roots | {pid for pid, (ppid, _) in parents.items() if ppid in roots})
+
+
+def _backend_pids() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid()")
+        return [pid for (pid,) in cursor.fetchall()]
+
+
 def bench_end_to_end() -> None:
     from qalqan.payments.localstripe_server import local_stripe
 
@@ -130,16 +190,35 @@ def bench_end_to_end() -> None:
     citizens, insurer_code = _prepare(count)
     print(f"prepared {len(citizens)} insured citizens with tokens in {time.perf_counter() - started:.1f} s")
     state = Path(os.environ.get("QALQAN_DATA_DIR", ".data")) / f"bench-localstripe-{secrets.token_hex(4)}.pickle"
+    broker = _broker()
+    tasks = (f"Celery tasks queued on {broker} (not run during the timed part, removed afterwards)" if broker
+             else "no broker: Celery tasks run eagerly inside the requests")
+    queued = 0
     with local_stripe(state_file=state) as stripe_server:
         env = {"STRIPE_API_BASE": stripe_server.base, "STRIPE_WEBHOOK_SECRET": stripe_server.webhook_secret,
-               "STRIPE_API_KEY": os.environ["STRIPE_API_KEY"], "DB_CONN_MAX_AGE": "600"}
-        with http_server(workers=workers, env=env) as base:
-            stripe_server.point_webhooks_at(base)
-            t0 = time.perf_counter()
-            payments, timings, errors = _applications(base, citizens, insurer_code, clients)
-            t_requests = time.perf_counter() - t0
-            active = _wait_active(payments, timeout=120)
-            wall = time.perf_counter() - t0
+               "STRIPE_API_KEY": os.environ["STRIPE_API_KEY"], "DB_CONN_MAX_AGE": "600",
+               **({"CELERY_BROKER_URL": broker} if broker else {})}
+        try:
+            with http_server(workers=workers, env=env) as base:
+                stripe_server.point_webhooks_at(base)
+                server_pids = _server_pids(base)
+                queued_before = _queued(broker) if broker else 0
+                cpu_before = {pid: _cpu_seconds(pid) for pid in [*server_pids, stripe_server.process.pid]}
+                backends_before = {pid: _cpu_seconds(pid) for pid in _backend_pids()}
+                t0 = time.perf_counter()
+                payments, timings, errors = _applications(base, citizens, insurer_code, clients)
+                t_requests = time.perf_counter() - t0
+                active = _wait_active(payments, timeout=120)
+                wall = time.perf_counter() - t0
+                backends = {pid: _cpu_seconds(pid) - backends_before.get(pid, 0.0) for pid in _backend_pids()}
+                server_cpu = sum(_cpu_seconds(pid) - cpu_before[pid] for pid in server_pids)
+                stripe_cpu = _cpu_seconds(stripe_server.process.pid) - cpu_before[stripe_server.process.pid]
+                queued = (_queued(broker) - queued_before) if broker else 0
+        finally:
+            if broker:
+                import redis
+
+                redis.Redis.from_url(broker).delete("celery")
     state.unlink(missing_ok=True)
     for name in ("apply", "pay"):
         values = sorted(timings[name])
@@ -149,6 +228,15 @@ def bench_end_to_end() -> None:
           f"({len(payments) / t_requests:.0f}/s of requests); {active} policies active by signed webhooks after "
           f"{wall:.1f} s: {active / wall:.0f} applications/s end to end ({clients} clients, {workers} workers; "
           f"target ≥ 200/s); {len(errors)} errors{': ' + errors[0] if errors else ''}")
+    print(f"  {tasks}" + (f": {queued} tasks" if broker else ""))
+    if active:
+        per_server, per_stripe = server_cpu / active, stripe_cpu / active
+        print(f"  CPU per application over the timed part: server (Granian, {len(server_pids)} processes) "
+              f"{per_server * 1000:.1f} ms → {1 / per_server if per_server else 0:.0f} applications/s per core "
+              f"(application + payment + webhook requests); localstripe {per_stripe * 1000:.1f} ms → "
+              f"{1 / per_stripe if per_stripe else 0:.0f}/s on its one core (a test double, not production)")
+        print(f"  PostgreSQL backends of the server ({len(backends)}): {sum(backends.values()) / active * 1000:.1f} ms "
+              f"CPU per application")
 
 
 def bench_pdf() -> None:
