@@ -3,8 +3,8 @@ from ninja import Router, Schema
 from qalqan.api.auth import citizen_auth
 from qalqan.api.errors import BadRequest, NotFound
 
-from .selectors import payments_for
-from .services import BadSignature, payment_start, stripe_webhook_receive
+from .models import Payment
+from .services import BadSignature, Started, payment_start, stripe_webhook_receive
 
 router = Router(tags=["payments"])
 
@@ -34,10 +34,14 @@ class WebhookOut(Schema):
     outcome: str
 
 
-def _own_payment_id(request, payment_id: int) -> int:
-    if not payments_for(request.principal).filter(pk=payment_id).exists():
-        raise NotFound()
-    return payment_id
+def _start_own(request, payment_id: int, provider: str, payment_method: str | None = None) -> Started:
+    """Start paying one of the caller's own payments (payment_start locks it by id and payer: another
+    citizen's payment or an unknown id is 404, with no separate look-up first)."""
+    try:
+        return payment_start(payment_id=payment_id, person_id=request.principal.person_id, provider=provider,
+                             payment_method=payment_method, by=request.principal.actor)
+    except Payment.DoesNotExist:
+        raise NotFound() from None
 
 
 @router.post("/citizen/payments/{payment_id}/stripe", auth=citizen_auth, response=StripeStartOut,
@@ -46,9 +50,7 @@ def _own_payment_id(request, payment_id: int) -> int:
 def pay_by_card(request, payment_id: int, payload: StripeStartIn | None = None):
     from django.conf import settings
 
-    started = payment_start(payment_id=_own_payment_id(request, payment_id), person_id=request.principal.person_id,
-                            provider="stripe", payment_method=payload.payment_method if payload else None,
-                            by=request.principal.actor)
+    started = _start_own(request, payment_id, "stripe", payload.payment_method if payload else None)
     return {"payment": started.payment.pk, "status": started.payment.status, "payment_intent": started.intent.ref,
             "client_secret": started.intent.client_secret, "publishable_key": settings.STRIPE_PUBLISHABLE_KEY}
 
@@ -56,8 +58,7 @@ def pay_by_card(request, payment_id: int, payload: StripeStartIn | None = None):
 @router.post("/citizen/payments/{payment_id}/pension", auth=citizen_auth, response=PaymentOut,
              summary="Pay from pension savings — a SANDBOX provider until a real ЕНПФ service exists")
 def pay_from_pension(request, payment_id: int):
-    started = payment_start(payment_id=_own_payment_id(request, payment_id), person_id=request.principal.person_id,
-                            provider="pension", by=request.principal.actor)
+    started = _start_own(request, payment_id, "pension")
     payment = started.payment
     return {"id": payment.pk, "status": payment.status, "amount_tiyn": payment.amount_tiyn,
             "provider": payment.provider, "sandbox": True}

@@ -4,6 +4,8 @@ KZT is a two-decimal currency for Stripe, so `amount` is in tiyn exactly as we k
 localstripe cannot confirm with a payment method passed to confirm(): the method is attached when
 the PaymentIntent is created and it is confirmed in the same call (confirm=True).
 """
+from functools import lru_cache
+
 import stripe
 from django.conf import settings
 
@@ -11,11 +13,14 @@ from .base import Intent, PaymentProvider, ProviderError
 
 
 def stripe_client() -> stripe.StripeClient:
-    return stripe.StripeClient(
-        settings.STRIPE_API_KEY,
-        base_addresses={"api": settings.STRIPE_API_BASE},
-        max_network_retries=2,
-    )
+    """One client per key and API address in the process: its HTTP client keeps a session (and the connection
+    to Stripe alive) per thread, instead of a new client, session and TLS connection for every payment."""
+    return _client(settings.STRIPE_API_KEY, settings.STRIPE_API_BASE)
+
+
+@lru_cache(maxsize=8)
+def _client(api_key: str, api_base: str) -> stripe.StripeClient:
+    return stripe.StripeClient(api_key, base_addresses={"api": api_base}, max_network_retries=2)
 
 
 class StripeProvider(PaymentProvider):
