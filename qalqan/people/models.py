@@ -181,10 +181,15 @@ class Contribution(models.Model):
     `transfer` brought it in (payer:<kind> → pool:osms, or → suspense:contributions while the ИИН is unknown),
     `match_transfer` moved it from suspense to the pool when the person appeared."""
 
-    reference = models.CharField(max_length=64, unique=True, help_text="the payer's reference; de-duplicates")
+    # An opaque identifier: compared byte by byte (the "C" collation), not by the language's sorting rules,
+    # which cost a strcoll() per comparison in its unique index on every insert.
+    reference = models.CharField(max_length=64, unique=True, db_collation="C",
+                                 help_text="the payer's reference; de-duplicates")
     iin = models.CharField("ИИН", max_length=12)
+    # The three references are checked by statement-level triggers (migration 0007), not per-row foreign keys.
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="contributions", db_index=False)  # (person, period) serves it
+                               related_name="contributions", db_index=False,  # (person, period) serves it
+                               db_constraint=False)
     payer_bin = models.CharField("БИН", max_length=12, blank=True)
     kind = models.CharField(max_length=16, choices=PayerKind.choices)
     period = models.DateField(help_text="the first day of the first month paid for")
@@ -192,9 +197,9 @@ class Contribution(models.Model):
     amount_tiyn = models.BigIntegerField()
     overpayment = models.BooleanField(default=False, help_text="above the cap of the kind's rule for the period")
     in_suspense = models.BooleanField(default=False, help_text="the ИИН was unknown; money held in suspense")
-    transfer = models.ForeignKey("ledger.Transfer", on_delete=models.PROTECT, related_name="+")
+    transfer = models.ForeignKey("ledger.Transfer", on_delete=models.PROTECT, related_name="+", db_constraint=False)
     match_transfer = models.ForeignKey("ledger.Transfer", null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="+", db_index=False)  # partial index below
+                                       related_name="+", db_index=False, db_constraint=False)  # partial index below
     received_at = models.DateTimeField()
 
     class Meta:

@@ -205,3 +205,86 @@ def test_a_person_registered_over_the_api_picks_up_the_payments_held_for_them(
     assert balance_of("suspense:contributions") == 0
     assert InsuranceStatus.objects.filter(person=held.person).exists()
     assert_trial_balance_zero()
+
+
+def test_a_batch_repeating_stored_references_among_new_ones_posts_only_the_new_money(
+        make_person, rates, assert_trial_balance_zero):
+    """The first attempt inserts as if all were new; meeting a stored reference, it is rolled back (transfers
+    included) and the batch is sorted against what is stored."""
+    person = make_person()
+    first = [payment(person.iin, reference="r1"), payment(person.iin, reference="r2")]
+    contributions_intake(rows=first, today=TODAY)
+    result = contributions_intake(rows=[*first, payment(person.iin, reference="r3")], today=TODAY)
+    assert (result.created, result.duplicates, result.errors) == (1, 2, [])
+    assert balance_of("pool:osms") == 3 * 6_000_00
+    assert Transfer.objects.count() == 2
+    assert_trial_balance_zero()
+
+
+def _insert_contribution(cursor, *, person_id, transfer_id, reference="raw"):
+    cursor.execute("INSERT INTO people_contribution (reference, iin, person_id, payer_bin, kind, period, months, "
+                   "amount_tiyn, overpayment, in_suspense, transfer_id, received_at) VALUES "
+                   "(%s, '900101300007', %s, '', 'employee', '2026-10-01', 1, 100, false, %s, %s, now())",
+                   [reference, person_id, person_id is None, transfer_id])
+
+
+def test_the_database_refuses_a_contribution_naming_a_person_or_transfer_that_does_not_exist(make_person, rates):
+    from django.db import IntegrityError, connection, transaction
+
+    person = make_person()
+    contributions_intake(rows=[payment(person.iin)], today=TODAY)
+    transfer_id = Contribution.objects.get().transfer_id
+    with connection.cursor() as cursor:
+        with pytest.raises(IntegrityError, match="person"), transaction.atomic():
+            _insert_contribution(cursor, person_id=person.pk + 10_000, transfer_id=transfer_id)
+        with pytest.raises(IntegrityError, match="ledger transfer"), transaction.atomic():
+            _insert_contribution(cursor, person_id=person.pk, transfer_id=transfer_id + 10_000)
+        with pytest.raises(IntegrityError, match="ledger transfer"), transaction.atomic():
+            cursor.execute("UPDATE people_contribution SET match_transfer_id = %s", [transfer_id + 10_000])
+        _insert_contribution(cursor, person_id=None, transfer_id=transfer_id)  # suspense: no person, fine
+        with pytest.raises(IntegrityError, match="still named"), transaction.atomic():
+            cursor.execute("DELETE FROM people_person WHERE id = %s", [person.pk])
+    assert Contribution.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_person_deleted_while_a_batch_names_them_is_refused_one_way_or_the_other(rates, refdata):
+    """The batch holds KEY SHARE locks on its people until it commits (as a foreign key would): a concurrent
+    delete waits for it and is then refused, because the contribution is there."""
+    import threading
+
+    from django.db import IntegrityError, connection, transaction
+
+    from qalqan.people.models import Person
+
+    people_upsert(rows=[person_row()], today=TODAY)
+    person = Person.objects.get()
+    inserted, outcome = threading.Event(), {}
+
+    def batch():
+        try:
+            with transaction.atomic():
+                contributions_intake(rows=[payment(person.iin)], today=TODAY)
+                inserted.set()
+                threading.Event().wait(1.0)  # hold the transaction open while the delete arrives
+        finally:
+            connection.close()
+
+    def delete():
+        inserted.wait(30)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("DELETE FROM people_person WHERE id = %s", [person.pk])
+            outcome["delete"] = "deleted"
+        except IntegrityError as exc:
+            outcome["delete"] = "refused: still named" if "still named" in str(exc) else f"refused: {exc}"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=batch), threading.Thread(target=delete)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert outcome == {"delete": "refused: still named"}
+    assert Contribution.objects.filter(person=person).count() == 1
