@@ -63,10 +63,12 @@ def event_hash(*, prev_hash: str, number: str, seq: int, kind: str, amount_tiyn:
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
 
 
-def _append(instrument: Instrument, *, kind: str, amount_tiyn: int = 0, data: dict | None = None) -> InstrumentEvent:
-    """Append one link; the caller holds the instrument row lock."""
+def _append(instrument: Instrument, *, kind: str, amount_tiyn: int = 0, data: dict | None = None,
+            first: bool = False) -> InstrumentEvent:
+    """Append one link; the caller holds the instrument row lock. `first`: the instrument was created in this
+    transaction and has no link yet (seq 1 after the genesis hash, without looking for a previous one)."""
     data = json.loads(json.dumps(data or {}, default=str))  # store exactly what is hashed
-    last = instrument.events.order_by("-seq").values("seq", "hash").first()
+    last = None if first else instrument.events.order_by("-seq").values("seq", "hash").first()
     seq = last["seq"] + 1 if last else 1
     prev_hash = last["hash"] if last else GENESIS_HASH
     at = timezone.now()
@@ -98,7 +100,7 @@ def instrument_issue(*, holder, custodian: Organisation, face_value_tiyn: int, v
             "valid_from": valid_from.isoformat(), "valid_to": valid_to.isoformat()}
     if ref is not None:
         data["ref"] = {"model": ref._meta.label_lower, "id": ref.pk}
-    _append(instrument, kind=Kind.ISSUED, amount_tiyn=face_value_tiyn, data=data)
+    _append(instrument, kind=Kind.ISSUED, amount_tiyn=face_value_tiyn, data=data, first=True)
     return instrument
 
 

@@ -40,11 +40,28 @@ def refunds_account():
     return account_ensure(code="refunds:payable", kind="refunds_payable", name="Citizen refunds payable")
 
 
-@transaction.atomic
+# A new subject's payment in one statement (no look-up, no savepoint); an existing one is left as it is.
+_PAYMENT_INSERT = (
+    f"INSERT INTO {Payment._meta.db_table} (person_id, subject, subject_id, amount_tiyn, currency, status, provider, "
+    "provider_ref, failure_reason, refunded_tiyn, created_at, updated_at, succeeded_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, '', NULL, '', 0, %s, %s, NULL) "
+    "ON CONFLICT ON CONSTRAINT payment_one_per_subject DO NOTHING RETURNING id")
+
+
 def payment_create(*, person, subject: str, subject_id: int, amount_tiyn: int) -> Payment:
-    """The payment for one subject (idempotent: the same subject gets the same payment)."""
-    payment, _ = Payment.objects.get_or_create(
-        subject=subject, subject_id=subject_id, defaults={"person": person, "amount_tiyn": amount_tiyn})
+    """The payment for one subject (idempotent: the same subject gets the same payment, even when two
+    transactions create it at once: the second waits for the first and returns its payment)."""
+    now = timezone.now()
+    payment = Payment(person=person, subject=subject, subject_id=subject_id, amount_tiyn=amount_tiyn,
+                      created_at=now, updated_at=now)
+    with connection.cursor() as cursor:
+        cursor.execute(_PAYMENT_INSERT, [person.pk, subject, subject_id, amount_tiyn, payment.currency,
+                                         payment.status, now, now])
+        row = cursor.fetchone()
+    if row is None:
+        return Payment.objects.get(subject=subject, subject_id=subject_id)
+    payment.pk = row[0]
+    payment._state.adding, payment._state.db = False, connection.alias
     return payment
 
 
