@@ -7,7 +7,8 @@ unemployed → the region's МИО, 20 % contributors → the ОСМС pool), th
 - calculate: POST-equivalent subsidy_run_start + subsidy_run_calculate (INSERT … SELECT per policy-id range of
   SUBSIDY_RUN_CHUNK_POLICIES, totals by source and insurer, draft → calculated);
 - disburse: approve + disburse (one ledger transfer per source and per insurer), then the `funded` event on
-  every instrument (subsidy_run_record_funding: 5 000 hash-chained events per three statements);
+  every instrument (subsidy_run_record_funding: the lines of 5 000 policy ids per transaction, read and
+  hash-chained in SQL, committed with their range's progress row);
 - bare: INSERT … SELECT of the same rows into an ordinary copy of the line table (same indexes and checks,
   WAL-logged like the real one) with no joins or arithmetic — the floor the calculation is compared with
   (targets: within 3×; ≤ 5 min for 12.2 million);
@@ -49,6 +50,55 @@ EXPLAIN_RANGE = 100_000
 
 class Rollback(Exception):
     """Raised at the end to roll the benchmark's whole transaction back."""
+
+
+class Phase:
+    """Wall time, this process's CPU and the PostgreSQL backend's CPU (read from /proc: the server runs on this
+    machine) of one phase, and the wall time per kind of statement — figures a loaded machine blurs least."""
+
+    def __init__(self):
+        self.by_statement: dict[str, float] = {}
+
+    def _backend_cpu(self) -> float | None:
+        try:
+            with open(f"/proc/{self.backend}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            return None
+
+    def _timed(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            key = " ".join(sql.split())[:48]
+            self.by_statement[key] = self.by_statement.get(key, 0.0) + time.perf_counter() - started
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (self.backend,) = cursor.fetchone()
+        self._wrapper = connection.execute_wrapper(self._timed)
+        self._wrapper.__enter__()
+        self.wall, self.cpu, self.server = time.perf_counter(), time.process_time(), self._backend_cpu()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+        server = self._backend_cpu()
+        self.server = None if server is None or self.server is None else server - self.server
+        self._wrapper.__exit__(*exc)
+
+    def per_row(self, label: str, rows: int, top: int = 4) -> str:
+        rows = max(rows, 1)
+        server = f"{self.server * 1e6 / rows:.1f}" if self.server is not None else "?"
+        lines = [f"  {label}: {self.wall * 1e6 / rows:.1f} µs/row wall, CPU {self.cpu * 1e6 / rows:.1f} µs/row here "
+                 f"+ {server} µs/row in PostgreSQL ({rows} rows)"]
+        for sql, seconds in sorted(self.by_statement.items(), key=lambda item: -item[1])[:top]:
+            lines.append(f"    {seconds * 1e6 / rows:8.1f} µs/row  {sql}")
+        return "\n".join(lines)
 
 
 def _step(label: str, started: list[float]) -> None:
@@ -129,8 +179,8 @@ def _bare_insert(first_policy: int, run_id: int) -> tuple[float, int]:
         started = time.perf_counter()
         cursor.execute("""
             INSERT INTO bench_bare_line (run_id, policy_id, person_id, insurer_id, instrument_id, kind, for_period,
-                                         source_code, days, amount_tiyn, funded_recorded)
-            SELECT %s, id, holder_id, insurer_id, instrument_id, 'normal', %s, 'budget:republican', 31, 433333, false
+                                         source_code, days, amount_tiyn)
+            SELECT %s, id, holder_id, insurer_id, instrument_id, 'normal', %s, 'budget:republican', 31, 433333
               FROM policies_policy WHERE id > %s""", [run_id, PERIOD, first_policy])
         return time.perf_counter() - started, cursor.rowcount
 
@@ -169,28 +219,34 @@ def main() -> None:
             figures["calculate"] = time.perf_counter() - started
             if os.environ.get("BENCH_SUBSIDY_EXPLAIN"):
                 _explain_first_range(run)
-            started = time.perf_counter()
-            run = services.subsidy_run_calculate(run_id=run.pk, by="bench")
-            figures["calculate"] += time.perf_counter() - started
+            with Phase() as calculation:
+                run = services.subsidy_run_calculate(run_id=run.pk, by="bench")
+            figures["calculate"] += calculation.wall
             print(f"calculate: {run.policies} lines in {figures['calculate']:.2f} s "
                   f"({run.policies / figures['calculate']:,.0f} policies/s, {run.chunks_done} ranges), "
                   f"total {run.total_tiyn / 100:,.2f} ₸", flush=True)
+            print(calculation.per_row("calculate", run.policies), flush=True)
 
             started = time.perf_counter()
             services.subsidy_run_approve(run_id=run.pk, by="bench")
             run = services.subsidy_run_disburse(run_id=run.pk, by="bench")
             money = time.perf_counter() - started
-            started = time.perf_counter()
-            written = services.subsidy_run_record_funding(run_id=run.pk)
-            funded = time.perf_counter() - started
+            with Phase() as funding:
+                written = services.subsidy_run_record_funding(run_id=run.pk)
+            funded = funding.wall
             figures["disburse"] = money + funded
             print(f"disburse: {run.totals.count()} source×insurer totals posted in {money:.2f} s, then {written} "
                   f"funded events on the instruments in {funded:.2f} s ({written / max(funded, 1e-9):,.0f}/s "
                   f"on one worker): {figures['disburse']:.2f} s", flush=True)
+            print(funding.per_row("funded events", written), flush=True)
 
-            figures["bare"], rows = _bare_insert(first_policy, run.pk)
+            with Phase() as bare:
+                figures["bare"], rows = _bare_insert(first_policy, run.pk)
             print(f"bare INSERT … SELECT of {rows} rows: {figures['bare']:.2f} s ({rows / figures['bare']:,.0f} rows/s)",
                   flush=True)
+            print(bare.per_row("bare", rows, top=0), flush=True)
+            print(f"disburse = {figures['disburse'] / figures['bare']:.2f}× the bare insert, calculate = "
+                  f"{figures['calculate'] / figures['bare']:.2f}×", flush=True)
             run_seconds = figures["calculate"] + figures["disburse"]
             print(f"calculate + disburse = {run_seconds:.2f} s = {run_seconds / figures['bare']:.2f}× the bare insert "
                   f"(target ≤ 3×)", flush=True)

@@ -8,9 +8,12 @@ time with microseconds). The data of a funded event has a fixed shape — {"line
 which is what lets SQL spell the canonical JSON without a general serialiser (instrument numbers are
 [0-9A-Z], so they need no escaping either). Every instrument starts with its `issued` event, so a previous
 link normally exists; without one the chain starts from the genesis hash, as `_append` does.
+
+The fundings come as JSON (instruments_record_funding) or straight from SQL where they are stored
+(instruments_record_funding_from: the subsidy run reads its lines in the same statement, so nothing is done
+per row in Python).
 """
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -36,27 +39,47 @@ class Funding:
             raise ValueError("period and line are plain codes")
 
 
-_LOCK_SQL = "SELECT id FROM policies_instrument WHERE id = ANY(%s) ORDER BY id FOR UPDATE"
-
-_APPEND_SQL = """
-INSERT INTO policies_instrumentevent (instrument_id, seq, kind, amount_tiyn, data, prev_hash, hash, at)
-SELECT f.instrument_id, prev.seq + 1, 'funded', f.amount_tiyn,
-       jsonb_build_object('line', f.line, 'period', f.period, 'subsidy_run', f.subsidy_run),
-       prev.hash,
-       encode(sha256(convert_to(prev.hash
-           || '{"amount_tiyn":' || f.amount_tiyn || ',"at":"' || %(at_iso)s
-           || '","data":{"line":"' || f.line || '","period":"' || f.period || '","subsidy_run":' || f.subsidy_run
-           || '},"kind":"funded","number":"' || i.number || '","seq":' || (prev.seq + 1) || '}', 'UTF8')), 'hex'),
-       %(at)s
-FROM json_to_recordset(%(fundings)s::json)
-     AS f(instrument_id bigint, amount_tiyn bigint, subsidy_run bigint, period text, line text)
-JOIN policies_instrument i ON i.id = f.instrument_id AND i.status = ANY(%(allowed)s)
-LEFT JOIN LATERAL (SELECT e.seq, e.hash FROM policies_instrumentevent e WHERE e.instrument_id = f.instrument_id
-                   ORDER BY e.seq DESC LIMIT 1) last ON true
-CROSS JOIN LATERAL (SELECT coalesce(last.seq, 0) AS seq, coalesce(last.hash, %(genesis)s) AS hash) prev
-RETURNING instrument_id
+# {source} is a SELECT of (line_id, instrument_id, amount_tiyn, subsidy_run, period, line): the fundings
+_LOCK_SQL = """
+SELECT id FROM policies_instrument WHERE id IN (SELECT f.instrument_id FROM ({source}) f)
+ORDER BY id FOR NO KEY UPDATE
 """
-_ACTIVATE_SQL = "UPDATE policies_instrument SET status = %s WHERE id = ANY(%s) AND status = %s"
+
+# One round appends the round-th funding of each instrument (an instrument funded twice in one batch — a line
+# and its adjustment, or two terms of one number — needs the first link's hash for the second), marks issued
+# instruments active, and answers (events written, the number of rounds the batch needs).
+_APPEND_SQL = """
+WITH f AS (
+    SELECT s.*, row_number() OVER (PARTITION BY s.instrument_id ORDER BY s.line_id) AS round FROM ({source}) s),
+appended AS (
+    INSERT INTO policies_instrumentevent (instrument_id, seq, kind, amount_tiyn, data, prev_hash, hash, at)
+    SELECT f.instrument_id, prev.seq + 1, 'funded', f.amount_tiyn,
+           jsonb_build_object('line', f.line, 'period', f.period, 'subsidy_run', f.subsidy_run),
+           prev.hash,
+           encode(sha256(convert_to(prev.hash
+               || '{{"amount_tiyn":' || f.amount_tiyn || ',"at":"' || %(at_iso)s
+               || '","data":{{"line":"' || f.line || '","period":"' || f.period || '","subsidy_run":' || f.subsidy_run
+               || '}},"kind":"funded","number":"' || i.number || '","seq":' || (prev.seq + 1) || '}}', 'UTF8')), 'hex'),
+           %(at)s
+    FROM f
+    JOIN policies_instrument i ON i.id = f.instrument_id AND i.status = ANY(%(allowed)s)
+    LEFT JOIN LATERAL (SELECT e.seq, e.hash FROM policies_instrumentevent e WHERE e.instrument_id = f.instrument_id
+                       ORDER BY e.seq DESC LIMIT 1) last ON true
+    CROSS JOIN LATERAL (SELECT coalesce(last.seq, 0) AS seq, coalesce(last.hash, %(genesis)s) AS hash) prev
+    WHERE f.round = %(round)s
+    RETURNING instrument_id),
+activated AS (
+    UPDATE policies_instrument SET status = %(active)s
+     WHERE id IN (SELECT instrument_id FROM appended) AND status = %(issued)s)
+SELECT (SELECT count(*) FROM appended), (SELECT coalesce(max(round), 0) FROM f)
+"""
+
+_JSON_SOURCE = """
+SELECT j.line_id, j.instrument_id, j.amount_tiyn, j.subsidy_run, j.period, j.line
+  FROM ROWS FROM (json_to_recordset(%(fundings)s::json)
+                  AS (instrument_id bigint, amount_tiyn bigint, subsidy_run bigint, period text, line text))
+       WITH ORDINALITY AS j(instrument_id, amount_tiyn, subsidy_run, period, line, line_id)
+"""
 
 
 @transaction.atomic
@@ -64,27 +87,31 @@ def instruments_record_funding(fundings: list[Funding]) -> int:
     """Append a `funded` event for each funding whose instrument may still be funded (issued, active or
     suspended; an issued one becomes active); an ended instrument is skipped, as `instrument_record` refuses
     it. Returns the number of events written."""
-    ids = sorted({f.instrument_id for f in fundings})
-    if not ids:
+    if not fundings:
         return 0
-    rounds: dict[int, list[dict]] = defaultdict(list)  # the k-th funding of an instrument goes in round k
-    seen: dict[int, int] = defaultdict(int)
-    for f in fundings:
-        rounds[seen[f.instrument_id]].append({"instrument_id": f.instrument_id, "amount_tiyn": f.amount_tiyn,
-                                              "subsidy_run": f.subsidy_run, "period": f.period, "line": f.line})
-        seen[f.instrument_id] += 1
+    rows = [{"instrument_id": f.instrument_id, "amount_tiyn": f.amount_tiyn, "subsidy_run": f.subsidy_run,
+             "period": f.period, "line": f.line} for f in fundings]
+    return instruments_record_funding_from(_JSON_SOURCE, {"fundings": json.dumps(rows)})
+
+
+@transaction.atomic
+def instruments_record_funding_from(source: str, params: dict) -> int:
+    """The same for fundings read by SQL where they are (a run's subsidy lines), with nothing per row in Python.
+
+    `source` is a SELECT of (line_id, instrument_id, amount_tiyn, subsidy_run, period, line) using `params`;
+    line_id orders two fundings of one instrument. period and line must be plain codes ([0-9A-Za-z_-], as
+    Funding checks): the canonical JSON is spelled in SQL without escaping."""
     at = timezone.now()
-    params = {"at": at, "genesis": GENESIS_HASH, "at_iso": at.astimezone(UTC).isoformat(timespec="microseconds"),
-              "allowed": sorted(EVENT_RULES[Kind.FUNDED][0])}
-    written: set[int] = set()
+    params = {**params, "at": at, "genesis": GENESIS_HASH, "at_iso": at.astimezone(UTC).isoformat(timespec="microseconds"),
+              "allowed": sorted(EVENT_RULES[Kind.FUNDED][0]), "active": Status.ACTIVE, "issued": Status.ISSUED}
     count = 0
     with connection.cursor() as cursor:
-        cursor.execute(_LOCK_SQL, [ids])
-        for k in sorted(rounds):
-            cursor.execute(_APPEND_SQL, {**params, "fundings": json.dumps(rounds[k])})
-            returned = [pk for (pk,) in cursor.fetchall()]
-            written.update(returned)
-            count += len(returned)
-        if written:
-            cursor.execute(_ACTIVATE_SQL, [Status.ACTIVE, sorted(written), Status.ISSUED])
+        cursor.execute(_LOCK_SQL.format(source=source), params)
+        append = _APPEND_SQL.format(source=source)
+        rounds, done = 1, 0
+        while done < rounds:
+            done += 1
+            cursor.execute(append, {**params, "round": done})
+            written, rounds = cursor.fetchone()
+            count += written
     return count

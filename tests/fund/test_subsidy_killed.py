@@ -92,8 +92,8 @@ def test_a_run_killed_mid_calculation_resumes_and_never_pays_twice(refdata, fund
     holder = psycopg.connect(conninfo())
     holder.execute(
         "INSERT INTO fund_subsidyline (run_id, policy_id, person_id, insurer_id, instrument_id, kind, for_period, "
-        "source_code, days, amount_tiyn, funded_recorded) VALUES (%s, %s, %s, %s, %s, 'normal', %s, 'held', 1, 1, "
-        "false)", [run.pk, third.pk, third.holder_id, third.insurer_id, third.instrument_id, run.period])
+        "source_code, days, amount_tiyn) VALUES (%s, %s, %s, %s, %s, 'normal', %s, 'held', 1, 1)",
+        [run.pk, third.pk, third.holder_id, third.insurer_id, third.instrument_id, run.period])
     worker = subprocess.Popen([sys.executable, "-c", WORKER, str(run.pk)], cwd=ROOT,
                               env={**os.environ, "DATABASE_URL": database_url(), "QALQAN_ENV": "test"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -148,3 +148,65 @@ def test_a_run_killed_mid_calculation_resumes_and_never_pays_twice(refdata, fund
     for policy in policies:
         assert InstrumentEvent.objects.filter(instrument_id=policy.instrument_id, kind="funded").count() == 1
     assert_trial_balance_zero()
+
+
+FUNDING_WORKER = """
+import os, sys
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qalqan.settings")
+django.setup()
+from django.conf import settings
+settings.SUBSIDY_FUNDING_RANGE_POLICIES = 1
+from qalqan.fund.subsidy.tasks import subsidy_run_record_funding
+subsidy_run_record_funding(int(sys.argv[1]))  # the Celery task's body, as a worker runs it
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_while_funding_the_instruments_resumes_and_funds_each_once(refdata, fund, world, settings,
+                                                                                   monkeypatch):
+    """The funded events of a disbursed run: the worker commits each range of policy ids with its progress row,
+    is killed while waiting for the third policy's instrument, and the resumed task writes the rest, once."""
+    from policies.instruments import instruments_verify
+    from qalqan.fund.subsidy.models import SubsidyFundedRange
+
+    sources_sync(SubsidySource)
+    settings.SUBSIDY_FUNDING_RANGE_POLICIES = 1
+    monkeypatch.setattr(services, "_queue_funding", lambda run_id: None)  # the worker below is the task
+    policies = sorted(Policy.objects.all(), key=lambda p: p.pk)
+    run = services.subsidy_run_start(period=date(2026, 3, 1))
+    services.subsidy_run_calculate(run_id=run.pk)
+    services.subsidy_run_approve(run_id=run.pk)
+    services.subsidy_run_disburse(run_id=run.pk)
+
+    holder = psycopg.connect(conninfo())
+    holder.execute("SELECT id FROM policies_instrument WHERE id = %s FOR UPDATE", [policies[2].instrument_id])
+    worker = subprocess.Popen([sys.executable, "-c", FUNDING_WORKER, str(run.pk)], cwd=ROOT,
+                              env={**os.environ, "DATABASE_URL": database_url(), "QALQAN_ENV": "test"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        backend = waiting_backend()
+        assert SubsidyFundedRange.objects.filter(run=run).count() == 2
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+        holder.rollback()
+        holder.close()
+    backend_gone(backend)
+
+    def funded(policy) -> int:
+        return InstrumentEvent.objects.filter(instrument_id=policy.instrument_id, kind="funded",
+                                              data__subsidy_run=run.pk).count()
+
+    assert [funded(p) for p in policies] == [1, 1, 0, 0]  # the killed range rolled back with its session
+    assert SubsidyRun.objects.get(pk=run.pk).instruments_recorded == 2
+
+    assert services.subsidy_run_record_funding(run_id=run.pk) == 2  # another worker picks the task up again
+    assert services.subsidy_run_record_funding(run_id=run.pk) == 0  # a late redelivery writes nothing
+    assert [funded(p) for p in policies] == [1, 1, 1, 1]
+    assert SubsidyRun.objects.get(pk=run.pk).instruments_recorded == 4
+    assert SubsidyFundedRange.objects.filter(run=run).count() == 4
+    assert instruments_verify() == (4, None)

@@ -153,9 +153,9 @@ def insert_normal_lines_sql() -> str:
     """Lines for the policies with ids in (%(lo)s, %(hi)s]; idempotent per (run, policy, kind)."""
     return f"""
         INSERT INTO fund_subsidyline (run_id, policy_id, person_id, insurer_id, instrument_id, kind, for_period,
-                                      source_code, days, amount_tiyn, funded_recorded)
+                                      source_code, days, amount_tiyn)
         SELECT %(run)s, c.policy_id, c.person_id, c.insurer_id, c.instrument_id, 'normal', %(cms)s::date,
-               c.source_code, c.days, c.amount_tiyn, false
+               c.source_code, c.days, c.amount_tiyn
           FROM ({candidates_sql("c", "pol.id > %(lo)s AND pol.id <= %(hi)s")}) c
          WHERE c.amount_tiyn > 0
         ON CONFLICT (run_id, policy_id, kind) DO NOTHING
@@ -172,11 +172,11 @@ def insert_adjustments_sql() -> str:
                   FROM fund_subsidyline l JOIN policies_policy pol ON pol.id = l.policy_id
                  WHERE l.run_id = %(prev)s AND l.kind = 'normal' AND pol.updated_at >= %(since)s)
         INSERT INTO fund_subsidyline (run_id, policy_id, person_id, insurer_id, instrument_id, kind, for_period,
-                                      source_code, days, amount_tiyn, funded_recorded)
+                                      source_code, days, amount_tiyn)
         SELECT %(run)s, coalesce(e.policy_id, p.policy_id), coalesce(e.person_id, p.person_id),
                coalesce(e.insurer_id, p.insurer_id), coalesce(e.instrument_id, p.instrument_id), 'adjustment',
                %(ams)s::date, coalesce(e.source_code, p.source_code), coalesce(e.days, 0),
-               coalesce(e.amount_tiyn, 0) - coalesce(p.amount_tiyn, 0), false
+               coalesce(e.amount_tiyn, 0) - coalesce(p.amount_tiyn, 0)
           FROM expected e FULL OUTER JOIN paid p ON p.policy_id = e.policy_id
          WHERE coalesce(e.amount_tiyn, 0) <> coalesce(p.amount_tiyn, 0)
         ON CONFLICT (run_id, policy_id, kind) DO NOTHING

@@ -5,6 +5,8 @@ A line is one policy's subsidy for one month (kind `normal`) or a correction of 
 edited after the run is paid; foreign keys on lines carry no database constraint so a national run
 (≈ 12 million rows) inserts without a per-row check (the run's INSERT … SELECT only ever reads real rows).
 """
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import BigIntegerRangeField, RangeOperators
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
@@ -127,7 +129,6 @@ class SubsidyLine(models.Model):
     source_code = models.CharField(max_length=64, help_text="the ledger account that pays")
     days = models.PositiveSmallIntegerField(help_text="days of the month the policy was in force")
     amount_tiyn = models.BigIntegerField()
-    funded_recorded = models.BooleanField(default=False, help_text="the instrument's funded event is written")
 
     class Meta:
         constraints = [
@@ -155,3 +156,27 @@ class SubsidyTotal(models.Model):
         ordering = ["run", "source_code", "insurer"]
         constraints = [models.UniqueConstraint(fields=["run", "source_code", "insurer"],
                                                name="subsidy_total_once")]
+
+
+class SubsidyFundedRange(models.Model):
+    """The lines of a disbursed run with policy ids in (after_policy_id, up_to_policy_id] whose `funded` events
+    are written: committed in the same transaction as those events, so a killed worker's range is redone and a
+    written one never again (two ranges of a run never overlap, enforced by the database)."""
+
+    run = models.ForeignKey(SubsidyRun, on_delete=models.CASCADE, related_name="funded_ranges")
+    after_policy_id = models.BigIntegerField()
+    up_to_policy_id = models.BigIntegerField()
+    events = models.PositiveIntegerField(help_text="funded events written for the range")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            ExclusionConstraint(
+                name="subsidy_funded_ranges_do_not_overlap",
+                expressions=[("run", RangeOperators.EQUAL),
+                             (models.Func(models.F("after_policy_id"), models.F("up_to_policy_id"), models.Value("(]"),
+                                          function="int8range", output_field=BigIntegerRangeField()),
+                              RangeOperators.OVERLAPS)]),
+            models.CheckConstraint(condition=Q(up_to_policy_id__gt=models.F("after_policy_id")),
+                                   name="subsidy_funded_range_ordered"),
+        ]

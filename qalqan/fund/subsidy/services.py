@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Min, Sum
 from django.utils import timezone
 
-from policies.instrument_batches import Funding, instruments_record_funding
+from policies.instrument_batches import instruments_record_funding_from
 from policies.models import Policy
 from qalqan.ledger.models import Account
 from qalqan.ledger.services import account_ensure, transfer_post
@@ -20,7 +20,7 @@ from qalqan.orgs.models import Organisation
 
 from .calculation import (TOTALS_SQL, SubsidyTableMissing, insert_adjustments_sql, insert_normal_lines_sql,
                           period_inputs)
-from .models import SubsidyLine, SubsidyRun, SubsidySource, SubsidyTotal
+from .models import SubsidyFundedRange, SubsidyLine, SubsidyRun, SubsidySource, SubsidyTotal
 
 CLEARING = "fund:clearing"
 REASON_IN = "subsidy.run.fund"
@@ -190,38 +190,77 @@ def _queue_funding(run_id: int) -> None:
     subsidy_run_record_funding.delay(run_id)
 
 
-def subsidy_run_record_funding(*, run_id: int, batch: int = 5000, max_batches: int | None = None) -> int:
-    """Append one `funded` event per paid instrument, `batch` lines at a time (instruments_record_funding:
-    three statements per batch, the same hash chain). Lines are taken with FOR UPDATE SKIP LOCKED, so several
-    workers can share a run; each batch commits with its lines marked. Returns the number of events written."""
-    written = 0
-    batches = 0
+def funding_range_size() -> int:
+    return getattr(settings, "SUBSIDY_FUNDING_RANGE_POLICIES", 5_000)
+
+
+def subsidy_run_record_funding(*, run_id: int, max_ranges: int | None = None) -> int:
+    """Append one `funded` event per paid line's instrument, walking the run's lines in ranges of policy ids
+    (SUBSIDY_FUNDING_RANGE_POLICIES). Each range is one transaction: its events (read from the lines and
+    hash-chained in SQL: instruments_record_funding_from) commit together with a SubsidyFundedRange row, so a
+    killed worker's range is redone and a committed one is skipped; the database refuses two overlapping ranges
+    of a run, so even two workers racing for one range write it once (a transaction-level advisory lock per range
+    lets a second worker skip a range in progress instead of repeating its work). Returns the events written.
+
+    `max_ranges` stops early (tests use it to simulate a killed worker)."""
     run = SubsidyRun.objects.get(pk=run_id)
     if run.status != SubsidyRun.Status.DISBURSED:
         return 0
-    period = f"{run.period:%Y-%m}"
-    after_id = 0  # keyset: marked lines are not scanned again by this worker
-    while max_batches is None or batches < max_batches:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_FUNDING_LINES_SQL, [run_id, after_id, batch])
-            lines = cursor.fetchall()
-            if not lines:
-                break
-            after_id = lines[-1][0]
-            count = instruments_record_funding([
-                Funding(instrument_id, amount, subsidy_run=run_id, period=period, line=kind)
-                for _, instrument_id, amount, kind in lines if amount > 0])
-            cursor.execute("UPDATE fund_subsidyline SET funded_recorded = true WHERE id = ANY(%s)",
-                           [[line[0] for line in lines]])
-            SubsidyRun.objects.filter(pk=run_id).update(instruments_recorded=F("instruments_recorded") + count)
+    with connection.cursor() as cursor:  # two look-ups at the ends of the (run, policy, kind) index
+        cursor.execute(_POLICY_BOUNDS_SQL, [run_id, run_id])
+        first, last = cursor.fetchone()
+    if first is None:
+        return 0
+    done = list(SubsidyFundedRange.objects.filter(run_id=run_id).values_list("after_policy_id", "up_to_policy_id"))
+    written = ranges = 0
+    params = {"run": run_id, "period": f"{run.period:%Y-%m}"}
+    for after, up_to in _ranges_to_do(first - 1, last, done, funding_range_size()):
+        if max_ranges is not None and ranges >= max_ranges:
+            break
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(_CLAIM_SQL, {"key": f"subsidy-funding:{run_id}:{after}", "run": run_id,
+                                                "after": after, "up_to": up_to})
+                    if not cursor.fetchone()[0]:
+                        continue  # another worker is on it, or it is written
+                count = instruments_record_funding_from(_FUNDING_SOURCE_SQL, {**params, "after": after, "up_to": up_to})
+                SubsidyFundedRange.objects.create(run_id=run_id, after_policy_id=after, up_to_policy_id=up_to,
+                                                  events=count)
+                SubsidyRun.objects.filter(pk=run_id).update(instruments_recorded=F("instruments_recorded") + count)
+        except IntegrityError:  # an overlapping range committed meanwhile: this one's events rolled back
+            continue
         written += count
-        batches += 1
+        ranges += 1
     return written
 
 
-_FUNDING_LINES_SQL = """
-SELECT id, instrument_id, amount_tiyn, kind FROM fund_subsidyline
-WHERE run_id = %s AND id > %s AND NOT funded_recorded ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
+def _ranges_to_do(after: int, last: int, done: list[tuple[int, int]], size: int):
+    """(after, last] less the ranges done, in pieces of at most `size` policy ids."""
+    at = after
+    for done_after, done_up_to in sorted(done) + [(last, last)]:
+        while at < min(done_after, last):
+            end = min(at + size, done_after, last)
+            yield at, end
+            at = end
+        at = max(at, done_up_to)
+
+
+_POLICY_BOUNDS_SQL = """
+SELECT (SELECT policy_id FROM fund_subsidyline WHERE run_id = %s ORDER BY run_id, policy_id LIMIT 1),
+       (SELECT policy_id FROM fund_subsidyline WHERE run_id = %s ORDER BY run_id DESC, policy_id DESC LIMIT 1)
+"""
+# the advisory lock is taken only when no committed range overlaps (so a finished range is not waited for)
+_CLAIM_SQL = """
+SELECT NOT EXISTS (SELECT 1 FROM fund_subsidyfundedrange r WHERE r.run_id = %(run)s
+                      AND int8range(r.after_policy_id, r.up_to_policy_id, '(]') && int8range(%(after)s, %(up_to)s, '(]'))
+       AND pg_try_advisory_xact_lock(hashtextextended(%(key)s, 0))
+"""
+_FUNDING_SOURCE_SQL = """
+SELECT l.id AS line_id, l.instrument_id, l.amount_tiyn, l.run_id AS subsidy_run, %(period)s::text AS period,
+       l.kind::text AS line
+  FROM fund_subsidyline l
+ WHERE l.run_id = %(run)s AND l.policy_id > %(after)s AND l.policy_id <= %(up_to)s AND l.amount_tiyn > 0
 """
 
 
