@@ -1,12 +1,14 @@
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from qalqan.core.kzid import InvalidNumber, synthetic_bin, validate_bin
+from qalqan.core.sql import fetch_one_prepared
 
 from .models import ApiToken, Organisation
 from .principal import Principal
@@ -69,23 +71,40 @@ def token_revoke(*, token_id: int) -> None:
     ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
+@cache
+def _token_query():
+    """The token with its organisation or person in one prepared statement, and the fields it reads (every API
+    request asks it; the ORM spent more time building this query than PostgreSQL answering it)."""
+    from qalqan.people.models import Person
+
+    def columns(model, alias):
+        return ", ".join(f"{alias}.{field.column}" for field in model._meta.concrete_fields)
+
+    sql = (f"SELECT t.id, t.revoked_at, t.expires_at, t.last_used_at, t.organisation_id, {columns(Organisation, 'o')}, "
+           f"{columns(Person, 'p')} FROM {ApiToken._meta.db_table} t "
+           f"LEFT JOIN {Organisation._meta.db_table} o ON o.id = t.organisation_id "
+           f"LEFT JOIN {Person._meta.db_table} p ON p.id = t.person_id WHERE t.key_hash = %s")
+    return (sql, [f.attname for f in Organisation._meta.concrete_fields],
+            [f.attname for f in Person._meta.concrete_fields], Person)
+
+
 def token_authenticate(raw: str) -> Principal:
     """The principal behind a bearer token; TokenRejected when unknown, revoked or expired."""
-    token = (
-        ApiToken.objects.select_related("organisation", "person")
-        .filter(key_hash=hash_token(raw))
-        .first()
-    )
+    sql, org_fields, person_fields, person_model = _token_query()
+    row = fetch_one_prepared(sql, [hash_token(raw)])
     now = timezone.now()
-    if token is None:
+    if row is None:
         raise TokenRejected("unknown token")
-    if token.revoked_at is not None:
+    token_id, revoked_at, expires_at, last_used_at, organisation_id = row[:5]
+    if revoked_at is not None:
         raise TokenRejected("token revoked")
-    if token.expires_at is not None and token.expires_at <= now:
+    if expires_at is not None and expires_at <= now:
         raise TokenRejected("token expired")
-    if token.last_used_at is None or now - token.last_used_at > timedelta(seconds=settings.API_TOKEN_TOUCH_SECONDS):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    if token.organisation_id:
-        org = token.organisation
-        return Principal(kind=org.kind, organisation=org, token_id=token.pk)
-    return Principal(kind="citizen", person=token.person, token_id=token.pk)
+    if last_used_at is None or now - last_used_at > timedelta(seconds=settings.API_TOKEN_TOUCH_SECONDS):
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    values = row[5:]
+    if organisation_id is not None:
+        org = Organisation.from_db(connection.alias, org_fields, values[:len(org_fields)])
+        return Principal(kind=org.kind, organisation=org, token_id=token_id)
+    person = person_model.from_db(connection.alias, person_fields, values[len(org_fields):])
+    return Principal(kind="citizen", person=person, token_id=token_id)
