@@ -6,9 +6,11 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Body, Field, Router, Schema, Status
 from pydantic import ValidationError as PydanticError
+from pydantic import create_model
 
 from qalqan.api.auth import citizen_auth, clinic_auth, fund_auth, insurer_auth
 from qalqan.api.errors import Forbidden, NotFound, Unprocessable
+from qalqan.api.main import api
 from qalqan.api.pagination import paginate
 from qalqan.audit.selectors import history_of
 from qalqan.core.kzid import is_valid_iin
@@ -17,7 +19,7 @@ from qalqan.orgs.models import Organisation
 
 from .checks import EventItem
 from .eligibility import eligibility_body
-from .intake import events_receive
+from .intake import Stored, events_receive
 from .models import InsuredEvent, Settlement
 from .pdf import remittance_pdf
 from .selectors import (EventFilters, claim_rules_for, disputes_for, event_of, events_filtered, events_for, flags_for, is_commissioner,
@@ -39,6 +41,11 @@ class EventIn(Schema):
     service_date: date
     amount_tiyn: int = Field(..., ge=-BIG, le=BIG)
     benefit: str = Field(..., min_length=1, max_length=32)
+
+
+# EventIn's fields on a plain pydantic model for the items of a batch: the same rules and messages, without
+# ninja's attribute getter around every value (a third of a batch's validation time)
+BatchItemIn = create_model("BatchItemIn", **{name: (f.annotation, f) for name, f in EventIn.model_fields.items()})
 
 
 class Reason(Schema):
@@ -260,6 +267,19 @@ def event_out(event: InsuredEvent) -> dict:
     }
 
 
+def stored_event_out(stored: Stored, clinic: Organisation) -> dict:
+    """`event_out` of an event intake has just stored (as the row reads back)."""
+    item, policy = stored.item, stored.verdict.policy
+    return {
+        "id": stored.pk, "event_id": item.event_id, "status": stored.status, "iin": mask_iin(item.iin),
+        "service_code": item.service_code, "icd10": item.icd10, "service_date": item.service_date,
+        "amount_tiyn": item.amount_tiyn, "approved_tiyn": 0, "benefit": item.benefit, "clinic": clinic.code,
+        "insurer": policy.insurer_code if policy else None, "policy": policy.number if policy else None,
+        "reasons": stored.verdict.reasons, "flags": stored.verdict.flags, "patient_deadline": stored.deadline,
+        "received_at": stored.received_at, "decided_at": None, "settlement": None,
+    }
+
+
 def settlement_summary(settlement: Settlement) -> dict:
     return {"id": settlement.pk, "status": settlement.status, "insurer": settlement.insurer.code,
             "clinic": settlement.clinic.code, "total_tiyn": settlement.total_tiyn,
@@ -306,9 +326,11 @@ def _pdf(settlement: Settlement) -> HttpResponse:
 @router.post("/clinic/events", auth=clinic_auth, response={200: EventOut, 201: EventOut},
              summary="Report one insured event (a repeated event_id answers 200 with the first event)")
 def clinic_event_create(request, payload: EventIn):
-    [received] = events_receive(clinic=request.principal.organisation, items=[_item(payload)], deliver_now=True)
-    event = event_of(request.principal, received.id)
-    return Status(201 if received.created else 200, event_out(event))
+    clinic = request.principal.organisation
+    [received] = events_receive(clinic=clinic, items=[_item(payload)], deliver_now=True)
+    if received.created:  # answered from what intake stored, without reading it back
+        return Status(201, stored_event_out(received.stored, clinic))
+    return Status(200, event_out(event_of(request.principal, received.id)))
 
 
 @router.post("/clinic/events/batch", auth=clinic_auth, response=BatchOut,
@@ -316,11 +338,11 @@ def clinic_event_create(request, payload: EventIn):
 def clinic_event_batch(request, items: list[dict] = Body(...)):
     if len(items) > MAX_BATCH:
         raise Unprocessable.for_field("body", f"a batch holds at most {MAX_BATCH} events, not {len(items)}")
-    results: list[dict] = [{"index": i} for i in range(len(items))]
+    results: list[dict] = [{"index": i, "id": None, "status": None, "errors": None} for i in range(len(items))]
     parsed: list[tuple[int, EventItem]] = []
     for index, raw in enumerate(items):
         try:
-            parsed.append((index, _item(EventIn.model_validate(raw))))
+            parsed.append((index, _item(BatchItemIn.model_validate(raw))))
         except PydanticError as exc:
             results[index]["errors"] = [{"field": ".".join(str(p) for p in e["loc"]) or "item", "message": e["msg"]}
                                         for e in exc.errors()]
@@ -330,7 +352,9 @@ def clinic_event_batch(request, items: list[dict] = Body(...)):
             results[index].update(id=answer.id, status=answer.status)
             if answer.reasons:
                 results[index]["errors"] = [{"field": r["code"], "message": r["message"]} for r in answer.reasons]
-    return {"results": results}
+    # rendered as BatchOut renders, without validating a thousand results built just above against it (a fifth
+    # of a batch's CPU)
+    return api.create_response(request, {"results": results}, status=200)
 
 
 @router.get("/clinic/events", auth=clinic_auth, response=EventList, summary="This clinic's events")

@@ -73,6 +73,7 @@ class PolicyFact:
     covers_until: date  # exclusive
     benefits: dict[str, BenefitFact]
     allow_above_tariff: bool = False
+    insurer_code: str = ""
 
     def covers(self, day: date) -> bool:
         return self.covers_from <= day < self.covers_until
@@ -83,6 +84,7 @@ class Facts:
     """What the checks need, for a batch: persons by ИИН, their policies, tariffs, events already billed."""
 
     person_ids: dict[str, int] = field(default_factory=dict)  # iin → person id
+    contacts: dict[int, tuple[str, str]] = field(default_factory=dict)  # person id → (notify channel, e-mail)
     policies: dict[int, list[PolicyFact]] = field(default_factory=dict)  # person id → policies
     tariffs: dict[str, list[TariffFact]] = field(default_factory=dict)  # code → dated rows
     billed: dict[tuple[int, str, date], set[int]] = field(default_factory=dict)  # (person, code, day) → clinics

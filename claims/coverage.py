@@ -1,18 +1,22 @@
 """Reads of policies, benefits and tariffs that claims need (the policies app's models, queried here).
 
-`facts_for(...)` gathers in a handful of queries everything the format-logical checks need for a whole batch.
+`facts_for(...)` gathers in two queries everything the format-logical checks need for a whole batch.
 """
 import time
 from datetime import date
 
-from policies.models import Policy
+from insurers.models import ProductVersion
+from policies.models import Policy, PolicyBenefit
+from qalqan.core.sql import fetch_all_prepared
+from qalqan.orgs.models import Organisation
 from qalqan.people.models import Person
 
 from .checks import BenefitFact, Facts, PolicyFact, TariffFact
 from .models import ClaimRule, InsuredEvent, ServiceTariff
 
 # A policy covers service dates in its term while it is (or was, until it ended) in force.
-COVERING_STATUSES = (Policy.Status.ACTIVE, Policy.Status.EXPIRED, Policy.Status.CANCELLED, Policy.Status.TRANSFERRED)
+COVERING_STATUSES = [s.value for s in (Policy.Status.ACTIVE, Policy.Status.EXPIRED, Policy.Status.CANCELLED,
+                                       Policy.Status.TRANSFERRED)]
 
 
 TARIFF_CACHE_SECONDS = 60
@@ -38,39 +42,61 @@ def tariffs_forget() -> None:
     _tariffs = None
 
 
-def policy_facts(person_ids) -> dict[int, list[PolicyFact]]:
-    """Every policy that may cover a day for these persons, with its benefits (one query; two with rules)."""
-    rows = list(Policy.objects.filter(holder_id__in=person_ids, status__in=COVERING_STATUSES).values_list(
-        "id", "number", "insurer_id", "version__product_id", "start_date", "end_date", "ended_on", "holder_id",
-        "benefits__benefit", "benefits__limit_tiyn", "benefits__used_tiyn", "benefits__waiting_until"))
-    if not rows:
-        return {}
-    above = set(ClaimRule.objects.filter(product_id__in={r[3] for r in rows}, allow_above_tariff=True)
-                .values_list("product_id", flat=True))
+# Every policy of the batch's persons that may cover a day (the covering statuses), with its benefits, the
+# insurer's code and the product's tariff tolerance, and each person's notification contact: one statement with
+# the ИИНs as one array parameter (no placeholder per value to build and parse), prepared once per connection.
+_PERSONS_AND_POLICIES = f"""
+SELECT person.iin, person.id, person.notify_channel, person.email,
+       policy.id, policy.number, policy.insurer_id, insurer.code, version.product_id, policy.start_date,
+       policy.end_date, policy.ended_on, benefit.benefit, benefit.limit_tiyn, benefit.used_tiyn,
+       benefit.waiting_until, rule.allow_above_tariff IS TRUE
+  FROM {Person._meta.db_table} person
+  LEFT JOIN {Policy._meta.db_table} policy ON policy.holder_id = person.id AND policy.status = ANY(%s)
+  LEFT JOIN {Organisation._meta.db_table} insurer ON insurer.id = policy.insurer_id
+  LEFT JOIN {ProductVersion._meta.db_table} version ON version.id = policy.version_id
+  LEFT JOIN {PolicyBenefit._meta.db_table} benefit ON benefit.policy_id = policy.id
+  LEFT JOIN {ClaimRule._meta.db_table} rule ON rule.product_id = version.product_id
+ WHERE person.iin = ANY(%s)
+"""
+
+# The services already billed (by any clinic) for these (person, day) pairs: the double-billing check. One
+# index probe per pair (persons = ANY(…) AND days = ANY(…) probed every person on every day of the batch).
+_BILLED = f"""
+SELECT event.person_id, event.service_code, event.service_date, event.clinic_id
+  FROM (SELECT DISTINCT * FROM unnest(%s::bigint[], %s::date[])) AS billing_day(person_id, day)
+  JOIN {InsuredEvent._meta.db_table} event
+    ON event.person_id = billing_day.person_id AND event.service_date = billing_day.day
+ WHERE event.status <> %s
+"""
+
+
+def facts_for(*, billing_days: list[tuple[str, date]]) -> Facts:
+    """Facts for a batch of events, given the (ИИН, service date) of each: persons by ИИН (with their
+    notification contact), their covering policies with benefits, tariffs, and the services already billed on
+    those days — two queries whatever the batch's size."""
+    iins = {iin for iin, _day in billing_days}
+    facts = Facts(tariffs=tariff_facts())
     policies: dict[int, PolicyFact] = {}
-    result: dict[int, list[PolicyFact]] = {}
-    for pid, number, insurer_id, product_id, start, end, ended_on, holder_id, code, limit, used, waiting in rows:
+    for (iin, person_id, channel, email, pid, number, insurer_id, insurer_code, product_id, start, end, ended_on,
+         code, limit, used, waiting, above) in fetch_all_prepared(_PERSONS_AND_POLICIES, [COVERING_STATUSES,
+                                                                                          sorted(iins)]):
+        if iin not in facts.person_ids:
+            facts.person_ids[iin] = person_id
+            facts.contacts[person_id] = (channel, email)
+        if pid is None:
+            continue
         policy = policies.get(pid)
         if policy is None:
             until = min(end, ended_on) if ended_on else end
             policy = policies[pid] = PolicyFact(
                 id=pid, number=number, insurer_id=insurer_id, product_id=product_id, covers_from=start,
-                covers_until=until, benefits={}, allow_above_tariff=product_id in above)
-            result.setdefault(holder_id, []).append(policy)
+                covers_until=until, benefits={}, allow_above_tariff=above, insurer_code=insurer_code)
+            facts.policies.setdefault(person_id, []).append(policy)
         if code is not None:
             policy.benefits[code] = BenefitFact(code, limit, used, waiting)
-    return result
-
-
-def facts_for(*, iins, days) -> Facts:
-    """Facts for a batch: persons by ИИН, their covering policies, tariffs, and services already billed."""
-    person_ids = dict(Person.objects.filter(iin__in=set(iins)).values_list("iin", "id"))
-    facts = Facts(person_ids=person_ids, tariffs=tariff_facts())
-    if person_ids:
-        facts.policies = policy_facts(person_ids.values())
-        for person_id, code, day, clinic_id in (
-                InsuredEvent.objects.filter(person_id__in=person_ids.values(), service_date__in=set(days))
-                .exclude(status=InsuredEvent.Status.INVALID)
-                .values_list("person_id", "service_code", "service_date", "clinic_id")):
+    pairs = [(facts.person_ids[iin], day) for iin, day in billing_days if iin in facts.person_ids]
+    if pairs:
+        for person_id, code, day, clinic_id in fetch_all_prepared(
+                _BILLED, [[person for person, _ in pairs], [day for _, day in pairs], InsuredEvent.Status.INVALID.value]):
             facts.billed.setdefault((person_id, code, day), set()).add(clinic_id)
     return facts

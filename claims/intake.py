@@ -2,9 +2,10 @@
 storage (valid and invalid alike), and the patient's notification — set-based for batches.
 
 One batch costs a fixed number of queries whatever its size: existing ids, the advisory locks on its
-(person, service date) keys (one statement, claims/locks.py), persons, policies, benefits, rules, tariffs,
+(person, service date) keys (one statement, claims/locks.py), persons with their policies and benefits (one),
 already-billed services, one INSERT of the events (one JSON recordset, no model instances), one of their audit
-rows, the patients' notification channels, one INSERT of the notifications (outbox) and one of the clinic flags.
+rows, one of the notifications (outbox) and one of the clinic flags. The statements are prepared once per
+connection and bind their parameters on the server (qalqan/core/sql.py): an array or a JSON document each.
 """
 import json
 from dataclasses import dataclass
@@ -12,15 +13,16 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from qalqan.audit.models import StateChange
 from qalqan.core.money import format_tiyn
-from qalqan.notify.channels import channels_for
+from qalqan.core.sql import execute_prepared, fetch_all_prepared
+from qalqan.notify.channels import channel_for
 from qalqan.notify.messages import render_many
 from qalqan.notify.models import Notification
-from qalqan.notify.services import notify_send
+from qalqan.notify.services import notifications_deliver_after_commit
 from qalqan.orgs.models import Organisation
 
 from .checks import POSSIBLE_DOUBLE_BILLING, EventItem, Verdict, event_problems
@@ -38,6 +40,7 @@ class Received:
     status: str
     created: bool
     reasons: list
+    stored: "Stored | None" = None  # what was stored, for an event created by this call
 
 
 def filing_window_days() -> int:
@@ -67,10 +70,14 @@ def events_receive(*, clinic: Organisation, items: list[EventItem], now: datetim
     raise AssertionError("unreachable")
 
 
+_EXISTING = f"SELECT event_id, id, status, reasons FROM {InsuredEvent._meta.db_table} " \
+            "WHERE clinic_id = %s AND event_id = ANY(%s)"
+
+
 def _receive(*, clinic, items, now, deliver_now) -> list[Received]:
     today = timezone.localdate(now)
-    existing = {eid: (pk, status, reasons) for eid, pk, status, reasons in InsuredEvent.objects.filter(
-        clinic=clinic, event_id__in={i.event_id for i in items}).values_list("event_id", "id", "status", "reasons")}
+    existing = {eid: (pk, status, json.loads(reasons)) for eid, pk, status, reasons in fetch_all_prepared(
+        _EXISTING, [clinic.pk, sorted({i.event_id for i in items})])}
     fresh: dict[str, EventItem] = {}
     for item in items:
         if item.event_id not in existing:
@@ -80,7 +87,7 @@ def _receive(*, clinic, items, now, deliver_now) -> list[Received]:
         # the later of two concurrent intakes of one person's day waits here for the earlier's commit, then its
         # double-billing check (facts_for, a fresh snapshot) sees the earlier's event
         lock_billing_days((i.iin, i.service_date) for i in fresh.values())
-        facts = facts_for(iins=[i.iin for i in fresh.values()], days=[i.service_date for i in fresh.values()])
+        facts = facts_for(billing_days=[(i.iin, i.service_date) for i in fresh.values()])
         deadline = now + timedelta(days=patient_deadline_days())
         window = filing_window_days()
         for item in fresh.values():
@@ -88,17 +95,17 @@ def _receive(*, clinic, items, now, deliver_now) -> list[Received]:
             created.append(Stored(item=item, verdict=verdict,
                                   status=Status.INVALID if verdict.reasons else Status.AWAITING_PATIENT,
                                   deadline=None if verdict.reasons else deadline))
-        with transaction.atomic():  # a savepoint: a concurrent duplicate rolls back only this insert
-            _insert_events(created, clinic=clinic, now=now)
-        _record_intake(created, clinic=clinic, now=now, deliver_now=deliver_now)
+        # a concurrent duplicate event_id fails this insert and events_receive runs the whole intake again
+        _insert_events(created, clinic=clinic, now=now)
+        _record_intake(created, facts.contacts, clinic=clinic, now=now, deliver_now=deliver_now)
         for event in created:
             existing[event.item.event_id] = (event.pk, event.status, event.verdict.reasons)
-    new_ids = {e.pk for e in created}
+    new = {e.pk: e for e in created}
     answers = []
     for item in items:
         pk, status, reasons = existing[item.event_id]
-        answers.append(Received(id=pk, status=status, created=pk in new_ids, reasons=reasons))
-        new_ids.discard(pk)  # a repeat inside the batch answers the first, as not created
+        stored = new.pop(pk, None)  # a repeat inside the batch answers the first, as not created
+        answers.append(Received(id=pk, status=status, created=stored is not None, reasons=reasons, stored=stored))
     return answers
 
 
@@ -111,6 +118,7 @@ class Stored:
     status: str
     deadline: datetime | None
     pk: int | None = None
+    received_at: datetime | None = None
 
 
 def _recordset_insert(table: str, columns: list[tuple[str, str]], rows: list[tuple], returning: str = "") -> list:
@@ -122,9 +130,7 @@ def _recordset_insert(table: str, columns: list[tuple[str, str]], rows: list[tup
            + (f" RETURNING {returning}" if returning else ""))
     keys = [name for name, _ in columns]
     document = json.dumps([dict(zip(keys, row)) for row in rows], ensure_ascii=False, default=str)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [document])
-        return cursor.fetchall() if returning else []
+    return execute_prepared(sql, [document])
 
 
 EVENT_COLUMNS = [("clinic_id", "bigint"), ("event_id", "text"), ("person_id", "bigint"), ("iin", "text"),
@@ -145,12 +151,13 @@ def _insert_events(events: list[Stored], *, clinic: Organisation, now: datetime)
                      e.verdict.flags, 0, e.deadline, "", False, now))
     ids = dict(_recordset_insert(InsuredEvent._meta.db_table, EVENT_COLUMNS, rows, returning="event_id, id"))
     for e in events:
-        e.pk = ids[e.item.event_id]
+        e.pk, e.received_at = ids[e.item.event_id], now
 
 
-def _record_intake(events: list[Stored], *, clinic: Organisation, now: datetime, deliver_now: bool) -> None:
+def _record_intake(events: list[Stored], contacts: dict[int, tuple[str, str]], *, clinic: Organisation,
+                   now: datetime, deliver_now: bool) -> None:
     """One audit row per event (received → awaiting_patient | invalid, with the checks as the reason),
-    the patients' notices and the clinic flags."""
+    the patients' notices (in the outbox; delivered after commit when `deliver_now`) and the clinic flags."""
     content_type_id = ContentType.objects.get_for_model(InsuredEvent).pk
     changes, flags, notices = [], [], []
     for event in events:
@@ -160,37 +167,38 @@ def _record_intake(events: list[Stored], *, clinic: Organisation, now: datetime,
         if event.status == Status.INVALID:
             continue
         if POSSIBLE_DOUBLE_BILLING in event.verdict.flags:
-            flags.append(ClinicFlag(clinic=clinic, event_id=event.pk, kind=ClinicFlag.Kind.POSSIBLE_DOUBLE_BILLING,
-                                    by="system"))
+            flags.append((clinic.pk, event.pk, ClinicFlag.Kind.POSSIBLE_DOUBLE_BILLING, "system", "", now))
         notices.append(event)
     _recordset_insert(StateChange._meta.db_table, STATE_CHANGE_COLUMNS, changes)
     if flags:
-        ClinicFlag.objects.bulk_create(flags)
+        _recordset_insert(ClinicFlag._meta.db_table, CLINIC_FLAG_COLUMNS, flags)
     if not notices:
         return
+    base = getattr(settings, "PUBLIC_BASE_URL", "").rstrip("/")
+    deadline = timezone.localdate(notices[0].deadline).isoformat()  # one patient deadline for the whole intake
+    contexts = [notice_context(event, clinic, base=base, deadline=deadline) for event in notices]
+    rows = []
+    for event, context, body in zip(notices, contexts, render_many(NOTIFICATION_KIND, contexts)):
+        preference, email = contacts[event.verdict.person_id]
+        channel = channel_for(kind=NOTIFICATION_KIND, preference=preference, email=email)
+        rows.append((event.verdict.person_id, NOTIFICATION_KIND, context, channel, body,
+                     Notification.Status.PENDING, 0, now))
+    ids = _recordset_insert(Notification._meta.db_table, NOTIFICATION_COLUMNS, rows, returning="id")
     if deliver_now:
-        for event in notices:
-            notify_send(person_id=event.verdict.person_id, kind=NOTIFICATION_KIND,
-                        context=notice_context(event, clinic))
-        return
-    channels = channels_for(person_ids=[event.verdict.person_id for event in notices], kind=NOTIFICATION_KIND)
-    contexts = [notice_context(event, clinic) for event in notices]
-    rows = [(event.verdict.person_id, NOTIFICATION_KIND, context, channels[event.verdict.person_id], body,
-             Notification.Status.PENDING, 0, now)
-            for event, context, body in zip(notices, contexts, render_many(NOTIFICATION_KIND, contexts))]
-    _recordset_insert(Notification._meta.db_table, NOTIFICATION_COLUMNS, rows)
+        notifications_deliver_after_commit([pk for (pk,) in ids])
 
 
 STATE_CHANGE_COLUMNS = [("content_type_id", "integer"), ("object_id", "bigint"), ("transition", "text"),
                         ("from_state", "text"), ("to_state", "text"), ("by", "text"), ("reason", "text"),
                         ("at", "timestamptz")]
+CLINIC_FLAG_COLUMNS = [("clinic_id", "bigint"), ("event_id", "bigint"), ("kind", "text"), ("by", "text"),
+                       ("comment", "text"), ("created_at", "timestamptz")]
 NOTIFICATION_COLUMNS = [("person_id", "bigint"), ("kind", "text"), ("context", "jsonb"), ("channel", "text"),
                         ("body", "text"), ("status", "text"), ("attempts", "smallint"), ("created_at", "timestamptz")]
 
 
-def notice_context(event: Stored, clinic: Organisation) -> dict:
-    base = getattr(settings, "PUBLIC_BASE_URL", "").rstrip("/")
+def notice_context(event: Stored, clinic: Organisation, *, base: str, deadline: str) -> dict:
+    """What the patient's message says; `deadline` is the local date of the event's patient deadline."""
     return {"event": event.pk, "clinic": clinic.name, "service": event.item.service_code,
             "date": event.item.service_date.isoformat(), "amount": format_tiyn(event.item.amount_tiyn),
-            "deadline": timezone.localdate(event.deadline).isoformat(),
-            "link": f"{base}/kk/citizen/events/{event.pk}/"}
+            "deadline": deadline, "link": f"{base}/kk/citizen/events/{event.pk}/"}

@@ -8,14 +8,12 @@ person's day at the same moment, the later waits for the earlier's commit and se
 share a key run their checks one after the other; a batch holds up to 1 000 of these locks, so the server's
 lock table (max_locks_per_transaction × max_connections, 6 400 by default) must hold them for every intake
 running at once: production raises max_locks_per_transaction (e.g. to 1 024)."""
-import json
 from collections.abc import Iterable
 from datetime import date
 
-from django.db import connection
-
 from policies.locks import lock_policy
 from policies.models import Policy, PolicyBenefit
+from qalqan.core.sql import fetch_one_prepared
 from qalqan.orgs.models import Organisation
 
 from .models import InsuredEvent
@@ -55,7 +53,5 @@ def lock_billing_days(keys: Iterable[tuple[str, date]]) -> int:
                       if len(iin) == 12 and iin.isascii() and iin.isdigit()})
     if not ordered:
         return 0
-    with connection.cursor() as cursor:  # json_array_elements yields the keys in the array's (sorted) order
-        cursor.execute("SELECT count(pg_advisory_xact_lock(k::bigint)) FROM json_array_elements_text(%s::json) AS k",
-                       [json.dumps(ordered)])
-        return cursor.fetchone()[0]
+    # unnest yields the keys in the array's (sorted) order; the statement is prepared once per connection
+    return fetch_one_prepared("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [ordered])[0]

@@ -16,14 +16,20 @@ def notify_send(*, person_id: int, kind: str, context: dict) -> Notification:
     person = Person.objects.only("notify_channel", "email").get(pk=person_id)
     notification = Notification.objects.create(person_id=person_id, kind=kind, context=context,
                                                body=render(kind, context), channel=channel_of(person, kind))
-    transaction.on_commit(lambda: _enqueue(notification.pk))
+    notifications_deliver_after_commit([notification.pk])
     return notification
 
 
-def _enqueue(notification_id: int) -> None:
+def notifications_deliver_after_commit(notification_ids: list[int]) -> None:
+    """Queue the delivery of these outbox messages once the current transaction commits (one task each)."""
+    transaction.on_commit(lambda: _enqueue(notification_ids))
+
+
+def _enqueue(notification_ids: list[int]) -> None:
     from .tasks import notification_deliver
 
-    notification_deliver.delay(notification_id)
+    for notification_id in notification_ids:
+        notification_deliver.delay(notification_id)
 
 
 def notification_deliver_now(*, notification_id: int) -> Notification:
