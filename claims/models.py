@@ -108,15 +108,19 @@ class InsuredEvent(models.Model):
 
     APPROVED_STATUSES = (Status.APPROVED, Status.PARTIALLY_APPROVED)
 
-    clinic = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="events_reported")
+    # clinic, person and insurer lead composite indexes below (Meta): no single-column index of their own, which
+    # every intake would maintain for nothing
+    clinic = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="events_reported",
+                               db_index=False)
     event_id = models.CharField(max_length=64, help_text="the clinic's own id of the event")
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="insured_events")
+                               related_name="insured_events", db_index=False)
     iin = models.CharField("ИИН", max_length=12)
     policy = models.ForeignKey("policies.Policy", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="insured_events")
     insurer = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="events_insured", help_text="the policy's insurer (for scoping)")
+                                related_name="events_insured", help_text="the policy's insurer (for scoping)",
+                                db_index=False)
     service_code = models.CharField(max_length=16)
     icd10 = models.CharField(max_length=8)
     service_date = models.DateField()
