@@ -3,9 +3,16 @@
 Targets on this machine: batch intake ≥ 5 000 events/s (a year of national volume in under 8 hours);
 single-event POST ≥ 300 requests/s with p99 < 50 ms; eligibility look-up ≥ 1 500 requests/s.
 Sizes: BENCH_CLAIMS_PEOPLE (insured people, default 2 000), BENCH_CLAIMS_EVENTS (batch events, default 60 000),
-BENCH_CLAIMS_SINGLE (single POSTs, default 3 000), BENCH_CLAIMS_LOOKUPS (eligibility, default 6 000),
-BENCH_CLIENTS (concurrent clients, default 4).
+BENCH_CLAIMS_SINGLE (distinct single POSTs prepared for wrk, default 20 000), BENCH_CLAIMS_SECONDS (wrk's run,
+default 10), BENCH_CLAIMS_CONNECTIONS (wrk's connections, default 8), BENCH_CLAIMS_LOOKUPS (eligibility, default
+6 000), BENCH_CLIENTS (concurrent Python clients, default 4).
+
+Celery as in production: the server queues its follow-up tasks (the patient's notification after a single POST)
+to a Redis broker that no worker consumes during the run (BENCH_CELERY_BROKER_URL, default
+redis://127.0.0.1:6379/15, a database of its own; the queued tasks are dropped afterwards). Without Redis the
+tasks run eagerly inside the requests, as on a laptop, and the output says so.
 """
+import json
 import os
 import random
 import threading
@@ -13,10 +20,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
+import psutil
 import requests
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.load import Call, hammer
 from bench.server import http_server, percentile
 
 BATCH = 1000
@@ -88,13 +97,52 @@ def timed_requests(jobs, clients: int, call) -> tuple[float, list[float]]:
     return time.perf_counter() - started, sorted(latencies)
 
 
+def bench_broker() -> str | None:
+    """The Redis URL the server queues its tasks to, or None (no Redis: tasks run eagerly in the requests)."""
+    import redis
+
+    url = os.environ.get("BENCH_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return None
+    return url
+
+
+def queued_tasks(url: str, *, drop: bool) -> int:
+    """Tasks waiting in the broker's default queue (dropped when `drop`: their ids are the bench database's)."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    count = client.llen("celery")
+    if drop:
+        client.delete("celery")
+    return count
+
+
+def server_cpu() -> float:
+    """CPU seconds spent so far by the server's processes (Granian and its workers descend from this process;
+    PostgreSQL's are not counted)."""
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def main() -> None:
+    from claims.models import InsuredEvent
     from qalqan.orgs.models import Organisation
     from qalqan.orgs.services import organisation_create, token_issue
 
     people = int(os.environ.get("BENCH_CLAIMS_PEOPLE", 2_000))
     batch_events = int(os.environ.get("BENCH_CLAIMS_EVENTS", 60_000))
-    singles = int(os.environ.get("BENCH_CLAIMS_SINGLE", 3_000))
+    singles = int(os.environ.get("BENCH_CLAIMS_SINGLE", 20_000))
+    seconds = int(os.environ.get("BENCH_CLAIMS_SECONDS", 10))
+    connections = int(os.environ.get("BENCH_CLAIMS_CONNECTIONS", 8))
     lookups = int(os.environ.get("BENCH_CLAIMS_LOOKUPS", 6_000))
     clients = int(os.environ.get("BENCH_CLIENTS", 4))
 
@@ -108,7 +156,15 @@ def main() -> None:
         cursor.execute("ANALYZE people_person, policies_policy, policies_policybenefit, claims_insuredevent")
     print(f"{len(iins)} insured people; clinic {clinic.code}", flush=True)
 
-    with http_server() as base:
+    broker = bench_broker()
+    if broker:
+        queued_tasks(broker, drop=True)
+        print(f"Celery: tasks queued to {broker} for workers, none consuming during the run (as in production, "
+              f"where workers on other machines deliver the notifications)", flush=True)
+    else:
+        print("Celery: no Redis, so tasks run eagerly inside the requests (the server pays for the notification "
+              "deliveries too)", flush=True)
+    with http_server(env={"CELERY_BROKER_URL": broker} if broker else None) as base:
         # 1. batch intake
         rows = list(events(iins, batch_events, f"B{run}"))
         batches = [rows[i:i + BATCH] for i in range(0, len(rows), BATCH)]
@@ -123,24 +179,30 @@ def main() -> None:
                 outcome["stored"] += sum(1 for r in results if r.get("id"))
                 outcome["invalid"] += sum(1 for r in results if r.get("status") == "invalid")
 
+        cpu = server_cpu()
         elapsed, latencies = timed_requests(batches, min(clients, 2), post_batch)
+        cpu = server_cpu() - cpu
         rate = outcome["stored"] / elapsed
         print(f"batch intake: {outcome['stored']} events ({outcome['invalid']} invalid) in {elapsed:.1f} s: "
               f"{rate:,.0f} events/s, p50 {percentile(latencies, 50):.0f} ms / p99 {percentile(latencies, 99):.0f} ms "
               f"per 1 000-event call (target ≥ 5 000 events/s; 142.5 million a year in "
-              f"{142_500_000 / rate / 3600:.1f} h)", flush=True)
+              f"{142_500_000 / rate / 3600:.1f} h); server CPU {cpu / max(outcome['stored'], 1) * 1e6:,.0f} µs "
+              f"per event", flush=True)
 
-        # 2. single-event POSTs
-        one_by_one = list(events(iins, singles, f"S{run}"))
-
-        def post_one(session, event):
-            response = session.post(base + "/api/v1/clinic/events", json=event, headers=headers, timeout=60)
-            assert response.status_code in (200, 201), response.text
-
-        elapsed, latencies = timed_requests(one_by_one, clients, post_one)
-        print(f"single POST /clinic/events: {len(one_by_one)} in {elapsed:.1f} s: {len(one_by_one) / elapsed:,.0f} "
-              f"requests/s, p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms "
-              f"(target ≥ 300/s, p99 < 50 ms)", flush=True)
+        # 2. single-event POSTs from wrk, each with its own event_id (a repeat would be a cheaper 200)
+        json_headers = {**headers, "Content-Type": "application/json"}
+        calls = [Call("/api/v1/clinic/events", "POST", json_headers, json.dumps(event).encode())
+                 for event in events(iins, singles, f"S{run}")]
+        cpu = server_cpu()
+        result = hammer(base, calls, seconds=seconds, connections=connections)
+        cpu = server_cpu() - cpu
+        stored = InsuredEvent.objects.filter(clinic=clinic, event_id__startswith=f"S{run}-").count()
+        answered = result.rate * seconds
+        print(f"single POST /clinic/events: {result} (target ≥ 300/s, p99 < 50 ms); {stored} events stored, "
+              f"{max(0, round(answered) - stored)} repeats of an event_id; server CPU "
+              f"{cpu / max(answered, 1) * 1000:.2f} ms per request", flush=True)
+        if result.errors:
+            print("  (non-2xx answers: the single POST part is not valid)", flush=True)
 
         # 3. eligibility look-ups
         rng = random.Random(11)
@@ -153,4 +215,7 @@ def main() -> None:
         elapsed, latencies = timed_requests(asked, clients, look_up)
         print(f"eligibility look-up: {lookups} in {elapsed:.1f} s: {lookups / elapsed:,.0f} requests/s, "
               f"p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms (target ≥ 1 500/s)",
+              flush=True)
+    if broker:
+        print(f"Celery: {queued_tasks(broker, drop=True)} delivery tasks were queued during the run (dropped)",
               flush=True)

@@ -49,21 +49,26 @@ def _lua_string(value: str | bytes) -> str:
 
 
 def _wrk(base: str, calls: list[Call], seconds: int, connections: int) -> LoadResult:
+    threads = min(connections, 2)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("specs = {\n")
         for call in calls:
             headers = "{" + ",".join(f"[{_lua_string(k)}]={_lua_string(v)}" for k, v in call.headers.items()) + "}"
             body = _lua_string(call.body) if call.body is not None else "nil"
             script.write(f"  {{{_lua_string(call.method)}, {_lua_string(call.path)}, {headers}, {body}}},\n")
-        # Formatted on first use: wrk knows the Host header only once the thread runs.
-        script.write("}\ncalls = {}\ncounter = 0\nrequest = function()\n  counter = counter + 1\n"
+        # Formatted on first use: wrk knows the Host header only once the thread runs. Each thread starts at its
+        # own offset and steps by the thread count, so the threads never send the same call twice in one pass
+        # (a POST whose body must be unique stays unique until the list wraps).
+        script.write(f"}}\ncalls = {{}}\ncounter = 0\nthreads = 0\n"
+                     "function setup(thread)\n  thread:set(\"counter\", threads)\n  threads = threads + 1\nend\n"
+                     f"request = function()\n  counter = counter + {threads}\n"
                      "  local i = (counter % #specs) + 1\n"
                      "  if calls[i] == nil then\n    local s = specs[i]\n"
                      "    s[3][\"Host\"] = s[3][\"Host\"] or wrk.headers[\"Host\"]\n"
                      "    calls[i] = wrk.format(s[1], s[2], s[3], s[4])\n  end\n"
                      "  return calls[i]\nend\n")
     try:
-        output = subprocess.run(["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{seconds}s",
+        output = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
                                  "--latency", "-s", script.name, base],
                                 capture_output=True, text=True, check=True).stdout
     finally:

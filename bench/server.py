@@ -40,11 +40,11 @@ def http_server(workers: int = 2, threads: int = 4, env: dict | None = None):
         process.wait(timeout=30)
 
 
-def _wait_until_up(base: str, timeout: float = 60) -> None:
+def _wait_until_up(base: str, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            requests.get(base + "/api/v1/openapi.json", timeout=10)
+            requests.get(base + "/api/v1/openapi.json", timeout=60)  # slow on a loaded machine (schema built once)
             return
         except requests.RequestException:
             time.sleep(0.2)
