@@ -43,6 +43,7 @@ class DemoReport:
     policies: int = 0
     sample_citizens: list[str] = field(default_factory=list)
     subsidy_run: str = ""
+    claims: int = 0
 
 
 def demo_token(code: str) -> str:
@@ -80,6 +81,9 @@ def demo_load() -> DemoReport:
     from qalqan.fund.subsidy.demo import demo_load as subsidy_demo_load
 
     subsidy_demo_load(report)  # this month's subsidy run, calculated, for fund staff to approve and disburse
+    from claims.demo import demo_load as claims_demo_load
+
+    claims_demo_load(report)  # services reported by clinics, each on a different road through adjudication
     from qalqan.site.demo import demo_load as site_demo_load
 
     site_demo_load(report)  # the public site's pages in kk, ru and en

@@ -59,3 +59,12 @@ def test_demo_loads_the_story_and_a_second_run_changes_nothing():
     assert Organisation.objects.filter(kind="clinic").count() == 5
     assert Person.objects.count() >= 3000
     assert first.tokens == second.tokens
+    # clinics reported services; each state of an event's road is there to look at, once
+    from claims.models import InsuredEvent, Settlement
+
+    assert first.claims == second.claims == InsuredEvent.objects.count() == 72
+    states = set(InsuredEvent.objects.values_list("status", flat=True))
+    assert states >= {"awaiting_patient", "under_review", "approved", "paid", "denied", "disputed"}
+    assert Settlement.objects.filter(status="paid").exists()
+    awaiting = InsuredEvent.objects.filter(status="awaiting_patient", person__iin__in=first.sample_citizens)
+    assert awaiting.exists() == Policy.objects.filter(holder__iin__in=first.sample_citizens, status="active").exists()

@@ -11,6 +11,8 @@ class Command(BaseCommand):
         out = self.stdout.write
         out(self.style.SUCCESS(f"Demo data ready: {report.people} people in the registry, "
                                f"{report.policies} policies."))
+        out(f"{report.claims} insured events reported by clinics (awaiting patients, in the insurers' queues, "
+            "approved, paid, denied, disputed).")
         out(f"Subsidy run {report.subsidy_run} (fund staff approve and disburse it at /fund/subsidy-runs/).")
         out("Staff logins (password for all: %s):" % report.logins[0][1])
         for username, _ in report.logins:
