@@ -52,5 +52,7 @@ def test_the_compiled_catalogue_holds_every_translation(lang):
     for entry in po_entries(LOCALE / lang / "LC_MESSAGES" / "django.po"):
         if "msgid_plural" in entry:
             assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr"]["msgstr[0]"]
+        elif "msgctxt" in entry:  # pgettext: the same words translated apart by context
+            assert compiled.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"]["msgstr"], entry["msgid"]
         else:
             assert compiled.gettext(entry["msgid"]) == entry["msgstr"]["msgstr"], entry["msgid"]
