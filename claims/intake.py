@@ -22,7 +22,7 @@ from qalqan.core.sql import execute_prepared, fetch_all_prepared
 from qalqan.notify.channels import channel_for
 from qalqan.notify.messages import render_many
 from qalqan.notify.models import Notification
-from qalqan.notify.services import notifications_deliver_after_commit
+from qalqan.notify.services import notifications_deliver_after_commit, notifications_deliver_batch_after_commit
 from qalqan.orgs.models import Organisation
 
 from .checks import POSSIBLE_DOUBLE_BILLING, EventItem, Verdict, event_problems
@@ -56,8 +56,8 @@ def events_receive(*, clinic: Organisation, items: list[EventItem], now: datetim
     """Store each item once per (clinic, event_id) and answer, in order, what became of it.
 
     A repeated event_id (earlier, in the same batch, or concurrently) answers the first event, unchanged.
-    `deliver_now` sends the patient's notification right after commit (single events); otherwise the
-    notifications wait in the outbox for the relay (batches).
+    `deliver_now` queues the patient's notification as a task of its own right after commit (single events);
+    otherwise one task per chunk of the batch's notifications is queued after commit.
     """
     now = now or timezone.now()
     for attempt in range(3):
@@ -184,8 +184,11 @@ def _record_intake(events: list[Stored], contacts: dict[int, tuple[str, str]], *
         rows.append((event.verdict.person_id, NOTIFICATION_KIND, context, channel, body,
                      Notification.Status.PENDING, 0, now))
     ids = _recordset_insert(Notification._meta.db_table, NOTIFICATION_COLUMNS, rows, returning="id")
+    notification_ids = [pk for (pk,) in ids]
     if deliver_now:
-        notifications_deliver_after_commit([pk for (pk,) in ids])
+        notifications_deliver_after_commit(notification_ids)
+    else:
+        notifications_deliver_batch_after_commit(notification_ids)
 
 
 STATE_CHANGE_COLUMNS = [("content_type_id", "integer"), ("object_id", "bigint"), ("transition", "text"),

@@ -1,4 +1,8 @@
+import time
+from datetime import timedelta
+
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from qalqan.people.models import Person
@@ -32,6 +36,30 @@ def _enqueue(notification_ids: list[int]) -> None:
         notification_deliver.delay(notification_id)
 
 
+DELIVERY_CHUNK = 200
+
+
+def notifications_deliver_batch_after_commit(notification_ids: list[int]) -> None:
+    """For a batch (a clinic's 1 000 events): one task per DELIVERY_CHUNK messages after the commit, so that
+    delivery keeps pace with intake on as many workers as there are, not with the relay's sweep."""
+    from .tasks import notifications_deliver_many
+
+    chunks = [notification_ids[i:i + DELIVERY_CHUNK] for i in range(0, len(notification_ids), DELIVERY_CHUNK)]
+    transaction.on_commit(lambda: [notifications_deliver_many.delay(chunk) for chunk in chunks])
+
+
+def notifications_deliver_many(notification_ids: list[int]) -> int:
+    """Deliver each message in its own transaction; one that fails is recorded as failed (the relay tries it
+    again) and does not hold up the others. Returns how many were sent."""
+    sent = 0
+    for pk in notification_ids:
+        try:
+            sent += notification_deliver_now(notification_id=pk).status == Notification.Status.SENT
+        except Exception:
+            continue
+    return sent
+
+
 def notification_deliver_now(*, notification_id: int) -> Notification:
     """Deliver one pending message (safe to run twice: a sent message is not sent again)."""
     failure = None
@@ -56,13 +84,20 @@ def notification_deliver_now(*, notification_id: int) -> Notification:
     return notification
 
 
-def notifications_relay() -> int:
-    """Re-send whatever is still pending or failed (beat task)."""
-    ids = list(Notification.objects.filter(status__in=["pending", "failed"], attempts__lt=5)
-               .values_list("pk", flat=True)[:500])
-    for pk in ids:
-        try:
-            notification_deliver_now(notification_id=pk)
-        except Exception:
-            continue
-    return len(ids)
+RELAY_GRACE = timedelta(minutes=5)  # a pending message younger than this has its delivery task still queued
+RELAY_CHUNK = 500
+
+
+def notifications_relay(*, budget_seconds: float = 50.0) -> int:
+    """Re-send what failed, and what is pending past RELAY_GRACE (its task was lost), in chunks until none is
+    left or the budget (under the beat's minute) is spent. Returns how many were tried."""
+    started, tried, after = time.monotonic(), 0, 0
+    stale = Q(status="pending", created_at__lt=timezone.now() - RELAY_GRACE) | Q(status="failed")
+    while time.monotonic() - started < budget_seconds:
+        ids = list(Notification.objects.filter(stale, attempts__lt=5, pk__gt=after).order_by("pk")
+                   .values_list("pk", flat=True)[:RELAY_CHUNK])
+        if not ids:
+            break
+        notifications_deliver_many(ids)
+        tried, after = tried + len(ids), ids[-1]
+    return tried

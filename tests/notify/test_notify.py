@@ -52,3 +52,37 @@ def test_a_failed_delivery_is_retried_by_the_relay(citizen, settings):
     assert notifications_relay() == 1
     n.refresh_from_db()
     assert n.status == "sent" and n.attempts == 2
+
+
+def test_a_batch_is_delivered_by_one_task_per_chunk_after_commit(citizen, other_citizen, monkeypatch,
+                                                                 django_capture_on_commit_callbacks):
+    from qalqan.notify import services
+
+    monkeypatch.setattr(services, "DELIVERY_CHUNK", 2)
+    people = [citizen.person, other_citizen.person, citizen.person]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ids = [Notification.objects.create(person=p, kind="login_code", body="code", channel="sms").pk for p in people]
+        services.notifications_deliver_batch_after_commit(ids)
+    assert set(Notification.objects.values_list("status", flat=True)) == {"pending"}  # nothing before the commit
+    assert len(callbacks) == 1
+    callbacks[0]()  # eager Celery in tests: the two chunk tasks run here
+    assert list(Notification.objects.order_by("pk").values_list("status", "attempts")) == [("sent", 1)] * 3
+
+
+def test_the_relay_drains_its_backlog_in_chunks_and_leaves_fresh_messages_to_their_tasks(citizen, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from qalqan.notify import services
+
+    monkeypatch.setattr(services, "RELAY_CHUNK", 2)
+    old = [Notification.objects.create(person=citizen.person, kind="login_code", body="c", channel="sms")
+           for _ in range(5)]
+    Notification.objects.filter(pk__in=[n.pk for n in old]).update(created_at=timezone.now() - timedelta(hours=1))
+    fresh = Notification.objects.create(person=citizen.person, kind="login_code", body="c", channel="sms")
+
+    assert notifications_relay() == 5
+    assert set(Notification.objects.filter(pk__in=[n.pk for n in old]).values_list("status", flat=True)) == {"sent"}
+    fresh.refresh_from_db()
+    assert fresh.status == "pending"
