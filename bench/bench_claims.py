@@ -207,6 +207,7 @@ def main() -> None:
         # 3. eligibility look-ups from wrk (the clinic's token was used above, so its use is recorded)
         rng = random.Random(11)
         calls = [Call(f"/api/v1/clinic/eligibility/{rng.choice(iins)}", headers=headers) for _ in range(lookups)]
+        hammer(base, calls, seconds=3, connections=connections)  # warm-up, as for the status look-up
         cpu = server_cpu()
         result = hammer(base, calls, seconds=seconds, connections=connections)
         cpu = server_cpu() - cpu

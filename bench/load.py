@@ -37,10 +37,14 @@ class LoadResult:
                 f"{self.errors} non-2xx ({self.tool})")
 
 
-def hammer(base: str, calls: list[Call], *, seconds: int, connections: int) -> LoadResult:
-    if shutil.which("wrk"):
-        return _wrk(base, calls, seconds, connections)
-    return _threads(base, calls, seconds, connections)
+def hammer(base: str, calls: list[Call], *, seconds: int, connections: int, warmup: int = 0) -> LoadResult:
+    """`warmup` seconds of the same load first, not measured: every server thread has opened its database
+    connection and prepared its statements, as on a server that has been up for a while. (Only for idempotent
+    calls: the warm-up sends the first calls of the list again.)"""
+    run = _wrk if shutil.which("wrk") else _threads
+    if warmup:
+        run(base, calls, warmup, connections)
+    return run(base, calls, seconds, connections)
 
 
 def _lua_string(value: str | bytes) -> str:
