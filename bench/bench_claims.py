@@ -204,13 +204,15 @@ def main() -> None:
         if result.errors:
             print("  (non-2xx answers: the single POST part is not valid)", flush=True)
 
-        # 3. eligibility look-ups from wrk (the clinic's token was used above, so its use is recorded)
+        # 3. eligibility look-ups from wrk (the clinic's token was used above, so its use is recorded), on
+        # single-threaded workers as for the status look-up (bench_status.py says why), after a warm-up
         rng = random.Random(11)
         calls = [Call(f"/api/v1/clinic/eligibility/{rng.choice(iins)}", headers=headers) for _ in range(lookups)]
-        hammer(base, calls, seconds=3, connections=connections)  # warm-up, as for the status look-up
-        cpu = server_cpu()
-        result = hammer(base, calls, seconds=seconds, connections=connections)
-        cpu = server_cpu() - cpu
+        with http_server(threads=1) as lookup_base:
+            hammer(lookup_base, calls, seconds=3, connections=connections)
+            cpu = server_cpu()
+            result = hammer(lookup_base, calls, seconds=seconds, connections=connections)
+            cpu = server_cpu() - cpu
         print(f"eligibility look-up: {result} (target ≥ 1 500/s); server CPU "
               f"{cpu / max(result.rate * seconds, 1) * 1000:.2f} ms per request", flush=True)
         if result.errors:
