@@ -25,6 +25,7 @@ import requests
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.broker import bench_broker, queued_tasks
 from bench.load import Call, hammer
 from bench.server import http_server, percentile
 
@@ -97,29 +98,6 @@ def timed_requests(jobs, clients: int, call) -> tuple[float, list[float]]:
     return time.perf_counter() - started, sorted(latencies)
 
 
-def bench_broker() -> str | None:
-    """The Redis URL the server queues its tasks to, or None (no Redis: tasks run eagerly in the requests)."""
-    import redis
-
-    url = os.environ.get("BENCH_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return None
-    return url
-
-
-def queued_tasks(url: str, *, drop: bool) -> int:
-    """Tasks waiting in the broker's default queue (dropped when `drop`: their ids are the bench database's)."""
-    import redis
-
-    client = redis.Redis.from_url(url)
-    count = client.llen("celery")
-    if drop:
-        client.delete("celery")
-    return count
-
-
 def server_cpu() -> float:
     """CPU seconds spent so far by the server's processes (Granian and its workers descend from this process;
     PostgreSQL's are not counted)."""
@@ -156,7 +134,7 @@ def main() -> None:
         cursor.execute("ANALYZE people_person, policies_policy, policies_policybenefit, claims_insuredevent")
     print(f"{len(iins)} insured people; clinic {clinic.code}", flush=True)
 
-    broker = bench_broker()
+    broker = bench_broker("BENCH_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
     if broker:
         queued_tasks(broker, drop=True)
         print(f"Celery: tasks queued to {broker} for workers, none consuming during the run (as in production, "

@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.db import connection
 
 from bench.bench_status import load_people, sample_iins
+from bench.broker import bench_broker, queued_tasks
 from bench.server import http_server, percentile
 from qalqan.ledger.services import trial_balance
 from qalqan.people import status as status_module
@@ -116,19 +117,6 @@ def _service(batches: list[list[dict]]) -> None:
               f" + {1e6 * recompute_backend / created:.0f} µs)")
 
 
-def _broker() -> str:
-    url = os.environ.get("BENCH_CONTRIBUTIONS_BROKER", "redis://127.0.0.1:6379/13")
-    if not url:
-        return ""
-    try:
-        import redis
-
-        redis.Redis.from_url(url, socket_timeout=2).ping()
-    except Exception:  # noqa: BLE001 - no broker: the server runs the tasks eagerly, and says so below
-        return ""
-    return url
-
-
 def _api(batches: list[list[dict]]) -> None:
     import requests
 
@@ -137,7 +125,7 @@ def _api(batches: list[list[dict]]) -> None:
     clients = int(os.environ.get("BENCH_CONTRIBUTIONS_CLIENTS", 2))
     fund = organisation_create(kind="fund", code="bench-fund", name="Benchmark fund")
     headers = {"Authorization": f"Bearer {token_issue(organisation=fund, name='bench-contributions')}"}
-    broker = _broker()
+    broker = bench_broker("BENCH_CONTRIBUTIONS_BROKER", "redis://127.0.0.1:6379/13")
     env = {"CELERY_BROKER_URL": broker} if broker else {}
     queued = "queued on the broker (no worker runs them)" if broker else "run eagerly inside each request"
     local = threading.local()
@@ -169,9 +157,7 @@ def _api(batches: list[list[dict]]) -> None:
             elapsed = time.perf_counter() - started
     finally:
         if broker:
-            import redis
-
-            redis.Redis.from_url(broker).delete("celery")
+            queued_tasks(broker, drop=True)
     latencies.sort()
     print(f"API: {outcome['created']:,} payments stored ({outcome['suspense']:,} in suspense, {outcome['errors']} "
           f"errors) in {len(batches)} calls of {MAX_ROWS:,} by {clients} clients; status recompute {queued}")

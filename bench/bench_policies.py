@@ -30,6 +30,7 @@ from pathlib import Path
 import requests
 from django.db import connection
 
+from bench.broker import bench_broker, queued_tasks
 from bench.server import http_server, percentile
 
 INSURER = ("bench-insurer", "Bench Сақтандыру")
@@ -126,25 +127,6 @@ def _wait_active(payment_ids: list[int], timeout: float) -> int:
     return done
 
 
-def _broker() -> str:
-    url = os.environ.get("BENCH_POLICIES_BROKER", "redis://127.0.0.1:6379/12")
-    if not url:
-        return ""
-    try:
-        import redis
-
-        redis.Redis.from_url(url, socket_timeout=2).ping()
-    except Exception:  # noqa: BLE001 - no broker: the server runs the tasks eagerly, and says so
-        return ""
-    return url
-
-
-def _queued(broker: str) -> int:
-    import redis
-
-    return redis.Redis.from_url(broker).llen("celery")
-
-
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU of one process so far (0 when it is gone)."""
     try:
@@ -190,7 +172,7 @@ def bench_end_to_end() -> None:
     citizens, insurer_code = _prepare(count)
     print(f"prepared {len(citizens)} insured citizens with tokens in {time.perf_counter() - started:.1f} s")
     state = Path(os.environ.get("QALQAN_DATA_DIR", ".data")) / f"bench-localstripe-{secrets.token_hex(4)}.pickle"
-    broker = _broker()
+    broker = bench_broker("BENCH_POLICIES_BROKER", "redis://127.0.0.1:6379/12")
     tasks = (f"Celery tasks queued on {broker} (not run during the timed part, removed afterwards)" if broker
              else "no broker: Celery tasks run eagerly inside the requests")
     queued = 0
@@ -202,7 +184,7 @@ def bench_end_to_end() -> None:
             with http_server(workers=workers, env=env) as base:
                 stripe_server.point_webhooks_at(base)
                 server_pids = _server_pids(base)
-                queued_before = _queued(broker) if broker else 0
+                queued_before = queued_tasks(broker) if broker else 0
                 cpu_before = {pid: _cpu_seconds(pid) for pid in [*server_pids, stripe_server.process.pid]}
                 backends_before = {pid: _cpu_seconds(pid) for pid in _backend_pids()}
                 t0 = time.perf_counter()
@@ -213,12 +195,10 @@ def bench_end_to_end() -> None:
                 backends = {pid: _cpu_seconds(pid) - backends_before.get(pid, 0.0) for pid in _backend_pids()}
                 server_cpu = sum(_cpu_seconds(pid) - cpu_before[pid] for pid in server_pids)
                 stripe_cpu = _cpu_seconds(stripe_server.process.pid) - cpu_before[stripe_server.process.pid]
-                queued = (_queued(broker) - queued_before) if broker else 0
+                queued = (queued_tasks(broker) - queued_before) if broker else 0
         finally:
             if broker:
-                import redis
-
-                redis.Redis.from_url(broker).delete("celery")
+                queued_tasks(broker, drop=True)
     state.unlink(missing_ok=True)
     for name in ("apply", "pay"):
         values = sorted(timings[name])
