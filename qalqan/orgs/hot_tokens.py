@@ -1,4 +1,4 @@
-"""Bearer tokens for the hot path (qalqan/api/hotpath.py): one prepared query, no ORM.
+"""Bearer tokens for the hot path (qalqan/api/hotpath.py): a piece of SQL a hot read puts in its own statement.
 
 Only the plain case is decided here — a live organisation token whose last use is recorded recently enough.
 Anything else (unknown, revoked, expired, a citizen's token, a last use to record) is left to
@@ -6,13 +6,10 @@ Anything else (unknown, revoked, expired, a citizen's token, a last use to recor
 from django.conf import settings
 from django.utils import timezone
 
-from qalqan.core.sql import fetch_one_prepared
-
-from .services import hash_token
-
-_TOKEN_SQL = (
+# The organisation kind and last use of a live token; a hot read may put it in a WITH of its own statement.
+LIVE_TOKEN_SQL = (
     "SELECT o.kind, t.last_used_at FROM orgs_apitoken t JOIN orgs_organisation o ON o.id = t.organisation_id "
-    "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())"
+    "WHERE t.key_hash = %(token_hash)s AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())"
 )
 
 
@@ -22,12 +19,8 @@ def bearer_token(environ: dict) -> str | None:
     return raw if scheme.lower() == "bearer" and raw else None
 
 
-def fresh_organisation_kind(raw: str) -> str | None:
-    """The kind of organisation behind a live token used within API_TOKEN_TOUCH_SECONDS, else None."""
-    row = fetch_one_prepared(_TOKEN_SQL, [hash_token(raw)])
-    if row is None:
-        return None
-    kind, last_used_at = row
+def fresh_kind(kind: str, last_used_at) -> str | None:
+    """`kind` when the token's last use is recorded within API_TOKEN_TOUCH_SECONDS, else None."""
     if last_used_at is None:
         return None
     age = (timezone.now() - last_used_at).total_seconds()
