@@ -1,6 +1,7 @@
 """Bearer-token authentication for API routers, by kind of caller."""
 from ninja.security import HttpBearer
 
+from qalqan.orgs.hot_tokens import bearer_token
 from qalqan.orgs.principal import Principal
 from qalqan.orgs.services import TokenRejected, token_authenticate
 
@@ -11,12 +12,11 @@ def principal_from_request(request) -> Principal | None:
     """Resolve (once per request) the principal behind the Authorization header, or None."""
     if hasattr(request, "_qalqan_principal"):
         return request._qalqan_principal
-    header = request.headers.get("Authorization", "")
-    scheme, _, raw = header.partition(" ")
+    raw = bearer_token(request.META)
     principal = None
-    if scheme.lower() == "bearer" and raw.strip():
+    if raw:
         try:
-            principal = token_authenticate(raw.strip())
+            principal = token_authenticate(raw)
         except TokenRejected as exc:
             request._qalqan_token_error = str(exc)
     request._qalqan_principal = principal

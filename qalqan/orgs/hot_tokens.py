@@ -14,6 +14,7 @@ LIVE_TOKEN_SQL = (
 
 
 def bearer_token(environ: dict) -> str | None:
+    """The raw token of `Authorization: Bearer …` in a WSGI environ (a request's META), or None."""
     scheme, _, raw = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
     raw = raw.strip()
     return raw if scheme.lower() == "bearer" and raw else None
