@@ -115,6 +115,12 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Qalqan runs on PostgreSQL only")
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# Django binds its own queries on the client (never prepared). The few hot statements of qalqan/core/sql.py
+# ask psycopg to prepare them; psycopg does so only when the connection has a threshold at all, and this one is
+# never reached by anything else. DB_PREPARED_STATEMENTS=off for a pooler that cannot keep them (PgBouncer < 1.21
+# in transaction mode).
+if env.bool("DB_PREPARED_STATEMENTS", default=True):
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31 - 1)
 if env.str("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
