@@ -60,7 +60,11 @@ def _answer_or_none(route: HotRoute, match: re.Match, environ: dict) -> bytes | 
 
 
 def _host_allowed(environ: dict) -> bool:
-    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    """The host Django's request.get_host() would validate, against the same ALLOWED_HOSTS."""
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
+        host = environ["HTTP_X_FORWARDED_HOST"]
+    else:
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
     domain, _port = split_domain_port(host)
     allowed = settings.ALLOWED_HOSTS
     if settings.DEBUG and not allowed:

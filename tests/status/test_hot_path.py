@@ -66,6 +66,14 @@ def test_other_methods_and_hosts_and_paths_go_to_django(rates, django_requests):
     assert len(django_requests) == 3
 
 
+def test_behind_a_proxy_the_forwarded_host_is_the_one_checked(rates, settings, django_requests):
+    settings.USE_X_FORWARDED_HOST = True
+    refused = call("/api/v1/status/900101300007", HTTP_HOST="testserver", HTTP_X_FORWARDED_HOST="evil.example")
+    assert refused["status"] == 400 and django_requests == [1]
+    served = call("/api/v1/status/900101300007", HTTP_HOST="internal.invalid", HTTP_X_FORWARDED_HOST="testserver")
+    assert served["status"] == 200 and django_requests == [1]
+
+
 def test_plain_http_goes_to_django_where_https_is_required(rates, settings, django_requests):
     """Django's SecurityMiddleware redirects it (the middleware reads the setting once, at start-up, so the
     redirect itself is not visible in this test)."""
