@@ -4,7 +4,9 @@ Two shapes: independent accounts (each client moves money between its own pair) 
 client pays into the same account, so they all queue on its row lock). Each client is a thread with its own
 database connection calling qalqan.ledger.services.transfer_post.
 Targets on a 2-core machine: ≥ 2 000 transfers/s on independent accounts, ≥ 500/s on one hot account.
-Size: BENCH_LEDGER_SECONDS per case (default 3). Scratch accounts and transfers are prefixed `bench-` and are
+Size: BENCH_LEDGER_SECONDS per case (default 3). Besides the rate and latency it prints the CPU per transfer of the
+client (this process: Python, Django, psycopg) and of the clients' PostgreSQL backends (from /proc; the WAL writer
+and the kernel's fsync are not in either figure). Scratch accounts and transfers are prefixed `bench-` and are
 removed afterwards (the only place the append-only triggers are bypassed, for scratch rows only).
 Runs against DATABASE_URL (migrated first when run on its own: `python -m bench.bench_ledger`).
 """
@@ -33,6 +35,7 @@ def _run_case(*, run: str, shape: str, clients: int, seconds: float, sources, si
     from qalqan.ledger.services import transfer_post
 
     latencies: list[list[float]] = [[] for _ in range(clients)]
+    backend_cpu = [0.0] * clients
     errors: list[BaseException] = []
     barrier = threading.Barrier(clients + 1)
     stop = threading.Event()
@@ -43,7 +46,9 @@ def _run_case(*, run: str, shape: str, clients: int, seconds: float, sources, si
         mine = latencies[index]
         try:
             connection.ensure_connection()
+            backend = connection.connection.info.backend_pid if _local(connection) else None
             barrier.wait()
+            cpu_before = _process_cpu(backend)
             n = 0
             while not stop.is_set():
                 n += 1
@@ -51,6 +56,7 @@ def _run_case(*, run: str, shape: str, clients: int, seconds: float, sources, si
                 transfer_post(key=f"bench-{run}-{shape}-{clients}-{index}-{n}", reason="bench",
                               lines=[(source, -100), (target, 100)])
                 mine.append(time.perf_counter() - started)
+            backend_cpu[index] = _process_cpu(backend) - cpu_before
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
             stop.set()
@@ -76,7 +82,24 @@ def _run_case(*, run: str, shape: str, clients: int, seconds: float, sources, si
         "p50_ms": 1000 * statistics.median(all_latencies) if count else 0.0,
         "p99_ms": 1000 * all_latencies[min(count - 1, int(count * 0.99))] if count else 0.0,
         "client_cpu_us": 1e6 * cpu / count if count else 0.0,
+        "backend_cpu_us": 1e6 * sum(backend_cpu) / count if count else 0.0,
     }
+
+
+def _local(connection) -> bool:
+    return connection.settings_dict["HOST"] in ("", "localhost", "127.0.0.1", "::1")
+
+
+def _process_cpu(pid: int | None) -> float:
+    """User + system CPU seconds of a PostgreSQL backend on this machine; 0 where /proc cannot tell."""
+    if pid is None:
+        return 0.0
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _cleanup(run: str) -> None:
@@ -103,7 +126,7 @@ def main() -> None:
     sources, sinks, hot = _setup(run, max(CLIENTS))
     print(f"ledger: {seconds:g} s per case, 2-line transfers, one commit each (synchronous_commit as configured)")
     print(f"{'shape':<12} {'clients':>7} {'transfers':>10} {'transfers/s':>12} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'client CPU µs/transfer':>23}")
+          f"{'client CPU µs/transfer':>23} {'PostgreSQL CPU µs/transfer':>27}")
     results = []
     try:
         for shape in ("independent", "hot"):
@@ -112,7 +135,8 @@ def main() -> None:
                                    sinks=sinks, hot=hot)
                 results.append(result)
                 print(f"{shape:<12} {clients:>7} {result['transfers']:>10} {result['per_s']:>12.0f} "
-                      f"{result['p50_ms']:>8.2f} {result['p99_ms']:>8.2f} {result['client_cpu_us']:>23.0f}", flush=True)
+                      f"{result['p50_ms']:>8.2f} {result['p99_ms']:>8.2f} {result['client_cpu_us']:>23.0f} "
+                      f"{result['backend_cpu_us']:>27.0f}", flush=True)
         problems = [p for p in ledger_problems() if "bench-" in p or "trial balance" in p]
         print("ledger_check after the run:", "ok" if not problems else problems[:3])
     finally:

@@ -15,16 +15,6 @@ from django_fsm import FSMField, transition
 
 from qalqan.audit.triggers import append_only
 
-TRANSFER_BALANCES_SQL = """
-    SELECT count(*), coalesce(sum(amount_tiyn), 0) INTO n, total
-      FROM ledger_posting WHERE transfer_id = {transfer_id};
-    IF n < 2 OR total <> 0 THEN
-        RAISE EXCEPTION 'ledger: transfer % does not balance (% postings, sum % tiyn)', {transfer_id}, n, total
-            USING ERRCODE = 'check_violation';
-    END IF;
-    RETURN NULL;
-"""
-
 
 class Account(models.Model):
     class Kind(models.TextChoices):
@@ -87,17 +77,7 @@ class Transfer(models.Model):
             models.Index(fields=["ref_type", "ref_id"]),
             models.Index(fields=["reverses"], condition=Q(reverses__isnull=False), name="ledger_transfer_reverses"),
         ]
-        triggers = [
-            append_only(),
-            pgtrigger.Trigger(
-                name="transfer_balances",
-                when=pgtrigger.After,
-                operation=pgtrigger.Insert,
-                timing=pgtrigger.Deferred,
-                declare=[("n", "bigint"), ("total", "numeric")],
-                func=TRANSFER_BALANCES_SQL.format(transfer_id="NEW.id"),
-            ),
-        ]
+        triggers = [append_only()]  # the balance check at commit: migration 0008
 
     def __str__(self):
         return f"{self.key} ({self.reason})"
@@ -115,31 +95,7 @@ class Posting(models.Model):
     class Meta:
         constraints = [models.CheckConstraint(condition=~Q(amount_tiyn=0), name="posting_amount_not_zero")]
         indexes = [models.Index(fields=["account", "posted_on", "id"])]
-        triggers = [
-            append_only(),
-            pgtrigger.Trigger(
-                name="posting_transfer_balances",
-                when=pgtrigger.After,
-                operation=pgtrigger.Insert,
-                timing=pgtrigger.Deferred,
-                declare=[("n", "bigint"), ("total", "numeric")],
-                func=TRANSFER_BALANCES_SQL.format(transfer_id="NEW.transfer_id"),
-            ),
-            pgtrigger.Trigger(
-                name="posting_period_open",
-                when=pgtrigger.Before,
-                operation=pgtrigger.Insert,
-                func="""
-                    IF EXISTS (SELECT 1 FROM ledger_accountingperiod
-                                WHERE month = date_trunc('month', NEW.posted_on)::date
-                                  AND status IN ('locked', 'closed')) THEN
-                        RAISE EXCEPTION 'ledger: the accounting period of % is not open', NEW.posted_on
-                            USING ERRCODE = 'check_violation';
-                    END IF;
-                    RETURN NEW;
-                """,
-            ),
-        ]
+        triggers = [append_only()]  # the balance check at commit and the period check: migration 0008
 
     def __str__(self):
         return f"{self.account_id} {self.amount_tiyn:+d}"
