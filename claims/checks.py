@@ -106,6 +106,12 @@ def tariff_on(facts: Facts, code: str, day: date) -> TariffFact | None:
     return next((t for t in facts.tariffs.get(code, ()) if t.valid_on(day)), None)
 
 
+def billing_flags(item: EventItem, person_id: int, facts: Facts, *, clinic_id: int) -> list[str]:
+    """The flags of an event of a known person: another clinic billed the same service for the same day."""
+    billed_by = facts.billed.get((person_id, item.service_code, item.service_date), set())
+    return [POSSIBLE_DOUBLE_BILLING] if billed_by - {clinic_id} else []
+
+
 def event_problems(item: EventItem, facts: Facts, *, clinic_id: int, today: date, filing_window_days: int) -> Verdict:
     reasons: list[dict] = []
     flags: list[str] = []
@@ -147,9 +153,7 @@ def event_problems(item: EventItem, facts: Facts, *, clinic_id: int, today: date
                     waiting = policy.benefits[item.benefit].waiting_until
                     if waiting is not None and item.service_date < waiting:
                         reasons.append(_reason(BENEFIT_WAITING, f"the benefit is not covered before {waiting}"))
-            billed_by = facts.billed.get((person_id, item.service_code, item.service_date), set())
-            if billed_by - {clinic_id}:
-                flags.append(POSSIBLE_DOUBLE_BILLING)
+            flags = billing_flags(item, person_id, facts, clinic_id=clinic_id)
 
     if tariff is not None and item.amount_tiyn > tariff.tariff_tiyn and not (policy and policy.allow_above_tariff):
         reasons.append(_reason(AMOUNT_ABOVE_TARIFF, f"the amount is above the tariff of {tariff.tariff_tiyn} tiyn"))

@@ -1,13 +1,14 @@
 """Reads of policies, benefits and tariffs that claims need (the policies app's models, queried here).
 
-`facts_for(...)` gathers in two queries everything the format-logical checks need for a whole batch.
+Two statements give everything the format-logical checks need for a whole batch, whatever its size:
+PERSONS_AND_POLICIES (read into Facts by `facts_from`) and BILLED_ELSEWHERE (`add_billed`); intake runs them
+inside its own round trips (claims/intake.py).
 """
 import time
 from datetime import date
 
 from insurers.models import ProductVersion
 from policies.models import Policy, PolicyBenefit
-from qalqan.core.sql import fetch_all_prepared
 from qalqan.orgs.models import Organisation
 from qalqan.people.models import Person
 
@@ -45,7 +46,7 @@ def tariffs_forget() -> None:
 # Every policy of the batch's persons that may cover a day (the covering statuses), with its benefits, the
 # insurer's code and the product's tariff tolerance, and each person's notification contact: one statement with
 # the ИИНs as one array parameter (no placeholder per value to build and parse), prepared once per connection.
-_PERSONS_AND_POLICIES = f"""
+PERSONS_AND_POLICIES = f"""
 SELECT person.iin, person.id, person.notify_channel, person.email,
        policy.id, policy.number, policy.insurer_id, insurer.code, version.product_id, policy.start_date,
        policy.end_date, policy.ended_on, benefit.benefit, benefit.limit_tiyn, benefit.used_tiyn,
@@ -59,27 +60,35 @@ SELECT person.iin, person.id, person.notify_channel, person.email,
  WHERE person.iin = ANY(%s)
 """
 
-# The services already billed (by any clinic) for these (person, day) pairs: the double-billing check. One
+
+def persons_and_policies_params(iins) -> list:
+    return [COVERING_STATUSES, sorted(set(iins))]
+
+
+# The services other clinics have already billed for these (person, day) pairs: the double-billing check. One
 # index probe per pair (persons = ANY(…) AND days = ANY(…) probed every person on every day of the batch).
-_BILLED = f"""
+BILLED_ELSEWHERE = f"""
 SELECT event.person_id, event.service_code, event.service_date, event.clinic_id
   FROM (SELECT DISTINCT * FROM unnest(%s::bigint[], %s::date[])) AS billing_day(person_id, day)
   JOIN {InsuredEvent._meta.db_table} event
     ON event.person_id = billing_day.person_id AND event.service_date = billing_day.day
- WHERE event.status <> %s
+ WHERE event.status <> %s AND event.clinic_id <> %s
 """
 
 
-def facts_for(*, billing_days: list[tuple[str, date]]) -> Facts:
-    """Facts for a batch of events, given the (ИИН, service date) of each: persons by ИИН (with their
-    notification contact), their covering policies with benefits, tariffs, and the services already billed on
-    those days — two queries whatever the batch's size."""
-    iins = {iin for iin, _day in billing_days}
+def billed_elsewhere_params(pairs: list[tuple[int, date]], *, clinic_id: int) -> list:
+    """BILLED_ELSEWHERE's parameters for (person id, service date) pairs."""
+    return [[person for person, _ in pairs], [day for _, day in pairs], InsuredEvent.Status.INVALID.value,
+            clinic_id]
+
+
+def facts_from(rows: list[tuple]) -> Facts:
+    """Facts from the rows of PERSONS_AND_POLICIES: persons by ИИН (with their notification contact), their
+    covering policies with benefits, and the tariffs; nothing billed yet (add_billed)."""
     facts = Facts(tariffs=tariff_facts())
     policies: dict[int, PolicyFact] = {}
     for (iin, person_id, channel, email, pid, number, insurer_id, insurer_code, product_id, start, end, ended_on,
-         code, limit, used, waiting, above) in fetch_all_prepared(_PERSONS_AND_POLICIES, [COVERING_STATUSES,
-                                                                                          sorted(iins)]):
+         code, limit, used, waiting, above) in rows:
         if iin not in facts.person_ids:
             facts.person_ids[iin] = person_id
             facts.contacts[person_id] = (channel, email)
@@ -94,9 +103,11 @@ def facts_for(*, billing_days: list[tuple[str, date]]) -> Facts:
             facts.policies.setdefault(person_id, []).append(policy)
         if code is not None:
             policy.benefits[code] = BenefitFact(code, limit, used, waiting)
-    pairs = [(facts.person_ids[iin], day) for iin, day in billing_days if iin in facts.person_ids]
-    if pairs:
-        for person_id, code, day, clinic_id in fetch_all_prepared(
-                _BILLED, [[person for person, _ in pairs], [day for _, day in pairs], InsuredEvent.Status.INVALID.value]):
-            facts.billed.setdefault((person_id, code, day), set()).add(clinic_id)
     return facts
+
+
+def add_billed(facts: Facts, rows: list[tuple]) -> None:
+    """Add the rows of BILLED_ELSEWHERE to the facts."""
+    for person_id, code, day, clinic_id in rows:
+        facts.billed.setdefault((person_id, code, day), set()).add(clinic_id)
+

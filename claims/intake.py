@@ -1,33 +1,45 @@
 """Intake of insured events from clinics: de-duplication by the clinic's event_id, format-logical control,
 storage (valid and invalid alike), and the patient's notification — set-based for batches.
 
-One batch costs a fixed number of queries whatever its size: existing ids, the advisory locks on its
-(person, service date) keys (one statement, claims/locks.py), persons with their policies and benefits (one),
-already-billed services, one INSERT of the events (one JSON recordset, no model instances), one of their audit
-rows, one of the notifications (outbox) and one of the clinic flags. The statements are prepared once per
-connection and bind their parameters on the server (qalqan/core/sql.py): an array or a JSON document each.
+An intake, one event or a batch of 1 000, is three round trips to PostgreSQL and the commit, each round trip a
+pipeline of prepared statements with their parameters bound on the server (an array or a JSON document each):
+1. the clinic's stored event ids, the persons with their policies and benefits (claims/coverage.py), and ids for
+   the new events from their sequence;
+2. the events (valid and invalid), their audit rows and the patients' notifications (outbox) inserted, then the
+   advisory locks on the events' (person, service date) keys (claims/locks.py) and the services other clinics
+   have billed on those days;
+3. the possible double billings flagged: on the events and as clinic flags (only when there are any).
+The locks come after the inserts, so two intakes that share a day wait for each other's check and commit only.
 """
 import json
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+import psycopg
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from qalqan.audit.models import StateChange
 from qalqan.core.money import format_tiyn
-from qalqan.core.sql import execute_prepared, fetch_all_prepared
 from qalqan.notify.channels import channel_for
 from qalqan.notify.messages import render_many
 from qalqan.notify.models import Notification
 from qalqan.notify.services import notifications_deliver_after_commit, notifications_deliver_batch_after_commit
 from qalqan.orgs.models import Organisation
 
-from .checks import POSSIBLE_DOUBLE_BILLING, EventItem, Verdict, event_problems
-from .coverage import facts_for
-from .locks import lock_billing_days
+from .checks import POSSIBLE_DOUBLE_BILLING, EventItem, Facts, Verdict, billing_flags, event_problems
+from .coverage import (
+    BILLED_ELSEWHERE,
+    PERSONS_AND_POLICIES,
+    add_billed,
+    billed_elsewhere_params,
+    facts_from,
+    persons_and_policies_params,
+)
+from .locks import LOCK_BILLING_DAYS, billing_day_keys
 from .models import ClinicFlag, InsuredEvent
 
 Status = InsuredEvent.Status
@@ -70,42 +82,84 @@ def events_receive(*, clinic: Organisation, items: list[EventItem], now: datetim
     raise AssertionError("unreachable")
 
 
+def pipelined(statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    """Run prepared statements in one round trip (psycopg's pipeline mode) and return each one's rows. They run
+    in order, each seeing what the ones before it did (and, at read committed, what others committed before it
+    began); the first that fails raises, as django.db's error, and the rest do not run."""
+    connection.ensure_connection()
+    started = time.monotonic() if connection.queries_logged else None
+    cursors = []
+    with connection.wrap_database_errors:
+        try:
+            with connection.connection.pipeline():
+                for sql, params in statements:
+                    cursors.append(cursor := psycopg.Cursor(connection.connection))
+                    cursor.execute(sql, params, prepare=True)
+            results = [cursor.fetchall() if cursor.description is not None else [] for cursor in cursors]
+        finally:
+            for cursor in cursors:
+                cursor.close()
+    if started is not None:
+        took = f"{time.monotonic() - started:.3f}"
+        connection.queries_log.extend({"sql": f"{sql} -- prepared, pipelined", "time": took} for sql, _ in statements)
+    return results
+
+
+# The intake's statements are the same on every call, but with array parameters PostgreSQL judges a generic
+# plan dearer than a custom one and plans every execution again (0.5 ms of its CPU for the persons' policies
+# of one event): the generic plans are as good here (index probes per element). For this transaction only.
+_GENERIC_PLANS = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"
 _EXISTING = f"SELECT event_id, id, status, reasons FROM {InsuredEvent._meta.db_table} " \
             "WHERE clinic_id = %s AND event_id = ANY(%s)"
+# ids for the new events before they are stored: the audit rows and notices go in the same round trip
+_NEW_IDS = f"""
+WITH sequence AS MATERIALIZED (SELECT pg_get_serial_sequence('{InsuredEvent._meta.db_table}', 'id') AS name)
+SELECT nextval(sequence.name) FROM sequence, generate_series(1, %s)
+"""
 
 
 def _receive(*, clinic, items, now, deliver_now) -> list[Received]:
     today = timezone.localdate(now)
-    existing = {eid: (pk, status, json.loads(reasons)) for eid, pk, status, reasons in fetch_all_prepared(
-        _EXISTING, [clinic.pk, sorted({i.event_id for i in items})])}
+    event_ids = sorted({i.event_id for i in items})
+    _plans, stored, persons_and_policies, new_ids = pipelined([
+        (_GENERIC_PLANS, []),
+        (_EXISTING, [clinic.pk, event_ids]),
+        (PERSONS_AND_POLICIES, persons_and_policies_params(i.iin for i in items)),
+        (_NEW_IDS, [len(event_ids)]),
+    ])
+    existing = {eid: (pk, status, json.loads(reasons)) for eid, pk, status, reasons in stored}
     fresh: dict[str, EventItem] = {}
     for item in items:
         if item.event_id not in existing:
             fresh.setdefault(item.event_id, item)
     created: list[Stored] = []
     if fresh:
-        # the later of two concurrent intakes of one person's day waits here for the earlier's commit, then its
-        # double-billing check (facts_for, a fresh snapshot) sees the earlier's event
-        lock_billing_days((i.iin, i.service_date) for i in fresh.values())
-        facts = facts_for(billing_days=[(i.iin, i.service_date) for i in fresh.values()])
+        facts = facts_from(persons_and_policies)
         deadline = now + timedelta(days=patient_deadline_days())
         window = filing_window_days()
-        for item in fresh.values():
+        for item, (pk,) in zip(fresh.values(), new_ids):
+            # nothing billed elsewhere is known yet (that comes under the locks, in _flag_double_billing)
             verdict = event_problems(item, facts, clinic_id=clinic.pk, today=today, filing_window_days=window)
             created.append(Stored(item=item, verdict=verdict,
                                   status=Status.INVALID if verdict.reasons else Status.AWAITING_PATIENT,
-                                  deadline=None if verdict.reasons else deadline))
+                                  deadline=None if verdict.reasons else deadline, pk=pk, received_at=now))
         # a concurrent duplicate event_id fails this insert and events_receive runs the whole intake again
-        _insert_events(created, clinic=clinic, now=now)
-        _record_intake(created, facts.contacts, clinic=clinic, now=now, deliver_now=deliver_now)
+        notification_ids, billed = _store(created, facts.contacts, clinic=clinic, now=now)
+        _flag_double_billing(created, facts, billed, clinic=clinic, now=now)
+        if notification_ids:
+            if deliver_now:
+                notifications_deliver_after_commit(notification_ids)
+            else:
+                notifications_deliver_batch_after_commit(notification_ids)
         for event in created:
             existing[event.item.event_id] = (event.pk, event.status, event.verdict.reasons)
     new = {e.pk: e for e in created}
     answers = []
     for item in items:
         pk, status, reasons = existing[item.event_id]
-        stored = new.pop(pk, None)  # a repeat inside the batch answers the first, as not created
-        answers.append(Received(id=pk, status=status, created=stored is not None, reasons=reasons, stored=stored))
+        stored_event = new.pop(pk, None)  # a repeat inside the batch answers the first, as not created
+        answers.append(Received(id=pk, status=status, created=stored_event is not None, reasons=reasons,
+                                stored=stored_event))
     return answers
 
 
@@ -121,7 +175,8 @@ class Stored:
     received_at: datetime | None = None
 
 
-def _recordset_insert(table: str, columns: list[tuple[str, str]], rows: list[tuple], returning: str = "") -> list:
+def _recordset_insert(table: str, columns: list[tuple[str, str]], rows: list[tuple],
+                      returning: str = "") -> tuple[str, list]:
     """INSERT … SELECT FROM jsonb_to_recordset(one JSON parameter): one statement whatever the row count, and
     no per-value quoting on the client (the rows travel as one JSON document)."""
     names = ", ".join(name for name, _ in columns)
@@ -130,50 +185,55 @@ def _recordset_insert(table: str, columns: list[tuple[str, str]], rows: list[tup
            + (f" RETURNING {returning}" if returning else ""))
     keys = [name for name, _ in columns]
     document = json.dumps([dict(zip(keys, row)) for row in rows], ensure_ascii=False, default=str)
-    return execute_prepared(sql, [document])
+    return sql, [document]
 
 
-EVENT_COLUMNS = [("clinic_id", "bigint"), ("event_id", "text"), ("person_id", "bigint"), ("iin", "text"),
-                 ("policy_id", "bigint"), ("insurer_id", "bigint"), ("service_code", "text"), ("icd10", "text"),
-                 ("service_date", "date"), ("amount_tiyn", "bigint"), ("benefit", "text"), ("status", "text"),
-                 ("reasons", "jsonb"), ("flags", "jsonb"), ("approved_tiyn", "bigint"),
+EVENT_COLUMNS = [("id", "bigint"), ("clinic_id", "bigint"), ("event_id", "text"), ("person_id", "bigint"),
+                 ("iin", "text"), ("policy_id", "bigint"), ("insurer_id", "bigint"), ("service_code", "text"),
+                 ("icd10", "text"), ("service_date", "date"), ("amount_tiyn", "bigint"), ("benefit", "text"),
+                 ("status", "text"), ("reasons", "jsonb"), ("flags", "jsonb"), ("approved_tiyn", "bigint"),
                  ("patient_deadline", "timestamptz"), ("patient_comment", "text"), ("confirmed_by_patient", "boolean"),
                  ("received_at", "timestamptz")]
 
 
-def _insert_events(events: list[Stored], *, clinic: Organisation, now: datetime) -> None:
-    rows = []
-    for e in events:
-        item, policy = e.item, e.verdict.policy
-        rows.append((clinic.pk, item.event_id, e.verdict.person_id, item.iin, policy.id if policy else None,
-                     policy.insurer_id if policy else None, item.service_code, item.icd10, item.service_date,
-                     item.amount_tiyn, item.benefit, e.status, e.verdict.reasons,
-                     e.verdict.flags, 0, e.deadline, "", False, now))
-    ids = dict(_recordset_insert(InsuredEvent._meta.db_table, EVENT_COLUMNS, rows, returning="event_id, id"))
-    for e in events:
-        e.pk, e.received_at = ids[e.item.event_id], now
-
-
-def _record_intake(events: list[Stored], contacts: dict[int, tuple[str, str]], *, clinic: Organisation,
-                   now: datetime, deliver_now: bool) -> None:
-    """One audit row per event (received → awaiting_patient | invalid, with the checks as the reason),
-    the patients' notices (in the outbox; delivered after commit when `deliver_now`) and the clinic flags."""
+def _store(events: list[Stored], contacts: dict[int, tuple[str, str]], *, clinic: Organisation,
+           now: datetime) -> tuple[list[int], list[tuple]]:
+    """One round trip: the events, one audit row each (received → awaiting_patient | invalid, with the checks as
+    the reason) and the patients' notices (outbox) inserted; then the events' billing days locked and what other
+    clinics billed on them read. Returns the notices' ids and the rows of BILLED_ELSEWHERE."""
     content_type_id = ContentType.objects.get_for_model(InsuredEvent).pk
-    changes, flags, notices = [], [], []
+    rows, changes, notices = [], [], []
+    # in event_id order: two intakes of one clinic repeating each other's ids wait for each other, never deadlock
+    for e in sorted(events, key=lambda e: e.item.event_id):
+        item, policy = e.item, e.verdict.policy
+        rows.append((e.pk, clinic.pk, item.event_id, e.verdict.person_id, item.iin, policy.id if policy else None,
+                     policy.insurer_id if policy else None, item.service_code, item.icd10, item.service_date,
+                     item.amount_tiyn, item.benefit, e.status, e.verdict.reasons, e.verdict.flags, 0, e.deadline, "",
+                     False, now))
     for event in events:
         transition = "invalidate" if event.status == Status.INVALID else "validate_and_ask_patient"
         reason = ", ".join(r["code"] for r in event.verdict.reasons) or "format-logical control passed"
         changes.append((content_type_id, event.pk, transition, Status.RECEIVED, event.status, clinic.code, reason, now))
-        if event.status == Status.INVALID:
-            continue
-        if POSSIBLE_DOUBLE_BILLING in event.verdict.flags:
-            flags.append((clinic.pk, event.pk, ClinicFlag.Kind.POSSIBLE_DOUBLE_BILLING, "system", "", now))
-        notices.append(event)
-    _recordset_insert(StateChange._meta.db_table, STATE_CHANGE_COLUMNS, changes)
-    if flags:
-        _recordset_insert(ClinicFlag._meta.db_table, CLINIC_FLAG_COLUMNS, flags)
-    if not notices:
-        return
+        if event.status != Status.INVALID:
+            notices.append(event)
+    statements = [_recordset_insert(InsuredEvent._meta.db_table, EVENT_COLUMNS, rows),
+                  _recordset_insert(StateChange._meta.db_table, STATE_CHANGE_COLUMNS, changes)]
+    if notices:
+        statements.append(_recordset_insert(Notification._meta.db_table, NOTIFICATION_COLUMNS,
+                                            _notice_rows(notices, contacts, clinic=clinic, now=now), returning="id"))
+    keys = billing_day_keys((e.item.iin, e.item.service_date) for e in events)
+    if keys:
+        statements.append((LOCK_BILLING_DAYS, [keys]))
+    pairs = [(e.verdict.person_id, e.item.service_date) for e in events if e.verdict.person_id is not None]
+    if pairs:
+        statements.append((BILLED_ELSEWHERE, billed_elsewhere_params(pairs, clinic_id=clinic.pk)))
+    results = pipelined(statements)
+    notification_ids = [pk for (pk,) in results[2]] if notices else []
+    return notification_ids, results[-1] if pairs else []
+
+
+def _notice_rows(notices: list[Stored], contacts: dict[int, tuple[str, str]], *, clinic: Organisation,
+                 now: datetime) -> list[tuple]:
     base = getattr(settings, "PUBLIC_BASE_URL", "").rstrip("/")
     deadline = timezone.localdate(notices[0].deadline).isoformat()  # one patient deadline for the whole intake
     contexts = [notice_context(event, clinic, base=base, deadline=deadline) for event in notices]
@@ -183,12 +243,35 @@ def _record_intake(events: list[Stored], contacts: dict[int, tuple[str, str]], *
         channel = channel_for(kind=NOTIFICATION_KIND, preference=preference, email=email)
         rows.append((event.verdict.person_id, NOTIFICATION_KIND, context, channel, body,
                      Notification.Status.PENDING, 0, now))
-    ids = _recordset_insert(Notification._meta.db_table, NOTIFICATION_COLUMNS, rows, returning="id")
-    notification_ids = [pk for (pk,) in ids]
-    if deliver_now:
-        notifications_deliver_after_commit(notification_ids)
-    else:
-        notifications_deliver_batch_after_commit(notification_ids)
+    return rows
+
+
+_FLAG_EVENTS = f"UPDATE {InsuredEvent._meta.db_table} SET flags = flags || %s::jsonb WHERE id = ANY(%s::bigint[])"
+
+
+def _flag_double_billing(events: list[Stored], facts: Facts, billed: list[tuple], *, clinic: Organisation,
+                         now: datetime) -> None:
+    """Under the billing-day locks: flag the events whose service another clinic billed for the same person and
+    day (the flag on the event, and a clinic flag unless the event is invalid)."""
+    if not billed:
+        return
+    add_billed(facts, billed)
+    flagged = []
+    for event in events:
+        if event.verdict.person_id is None:
+            continue
+        flags = billing_flags(event.item, event.verdict.person_id, facts, clinic_id=clinic.pk)
+        if flags:
+            event.verdict = replace(event.verdict, flags=[*event.verdict.flags, *flags])
+            flagged.append(event)
+    if not flagged:
+        return
+    clinic_flags = [(clinic.pk, e.pk, ClinicFlag.Kind.POSSIBLE_DOUBLE_BILLING, "system", "", now)
+                    for e in flagged if e.status != Status.INVALID]
+    statements = [(_FLAG_EVENTS, [json.dumps([POSSIBLE_DOUBLE_BILLING]), sorted(e.pk for e in flagged)])]
+    if clinic_flags:
+        statements.append(_recordset_insert(ClinicFlag._meta.db_table, CLINIC_FLAG_COLUMNS, clinic_flags))
+    pipelined(statements)
 
 
 STATE_CHANGE_COLUMNS = [("content_type_id", "integer"), ("object_id", "bigint"), ("transition", "text"),

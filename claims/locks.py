@@ -2,10 +2,11 @@
 accounts (sorted by id inside transfer_post). Settlements lock the insurer's organisation row first, then its
 events: two settlement runs of one insurer never interleave.
 
-Intake takes transaction-level advisory locks on the (person, service date) keys of its events before the
-double-billing check, in ascending key order (so two batches never deadlock): of two clinics reporting the same
-person's day at the same moment, the later waits for the earlier's commit and sees its event. Two batches that
-share a key run their checks one after the other; a batch holds up to 1 000 of these locks, so the server's
+Intake stores its events, then takes transaction-level advisory locks on their (person, service date) keys
+before the double-billing check and holds them until it commits, in ascending key order (so two batches never
+deadlock): of two clinics reporting the same person's day at the same moment, the later waits for the earlier's
+commit and sees its event (stored before the earlier took its locks). Two batches that share a key wait for each
+other's check and commit, not for each other's inserts; a batch holds up to 1 000 of these locks, so the server's
 lock table (max_locks_per_transaction × max_connections, 6 400 by default) must hold them for every intake
 running at once: production raises max_locks_per_transaction (e.g. to 1 024)."""
 from collections.abc import Iterable
@@ -46,12 +47,22 @@ def billing_day_key(iin: str, day: date) -> int:
     return _BILLING_DAY_TAG | int(iin) << 16 | ((day - _EPOCH).days & 0xFFFF)
 
 
+def billing_day_keys(keys: Iterable[tuple[str, date]]) -> list[int]:
+    """The advisory-lock keys of (ИИН, service date) pairs, distinct and ascending. Pairs with an ИИН that is not
+    12 digits have none (no person, so no double billing)."""
+    return sorted({billing_day_key(iin, day) for iin, day in keys
+                   if len(iin) == 12 and iin.isascii() and iin.isdigit()})
+
+
+# Holds, until the transaction ends, an advisory lock per key, taken in ascending order in one statement (unnest
+# yields the keys in the array's sorted order); prepared once per connection.
+LOCK_BILLING_DAYS = "SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k"
+
+
 def lock_billing_days(keys: Iterable[tuple[str, date]]) -> int:
-    """Hold, until the transaction ends, an advisory lock per (ИИН, service date), taken in ascending order in
-    one statement. Keys with an ИИН that is not 12 digits are skipped (no person, so no double billing)."""
-    ordered = sorted({billing_day_key(iin, day) for iin, day in keys
-                      if len(iin) == 12 and iin.isascii() and iin.isdigit()})
+    """Hold, until the transaction ends, an advisory lock per (ИИН, service date) (billing_day_keys). Intake
+    runs LOCK_BILLING_DAYS in a round trip with its inserts instead (claims/intake.py)."""
+    ordered = billing_day_keys(keys)
     if not ordered:
         return 0
-    # unnest yields the keys in the array's (sorted) order; the statement is prepared once per connection
-    return fetch_one_prepared("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [ordered])[0]
+    return fetch_one_prepared(LOCK_BILLING_DAYS, [ordered])[0]

@@ -24,15 +24,15 @@ def _item(body: dict) -> EventItem:
 
 @pytest.fixture
 def slow_commit(monkeypatch):
-    """Hold each intake open a moment after its checks and inserts, before the commit: without the locks both
-    would check before either commits and neither would be flagged."""
-    real = intake._record_intake
+    """Hold each intake open a moment after its inserts and its double-billing check, before the commit: without
+    the locks both would check before either commits and neither would be flagged."""
+    real = intake._flag_double_billing
 
-    def record_then_wait(*args, **kwargs):
+    def flag_then_wait(*args, **kwargs):
         real(*args, **kwargs)
         time.sleep(0.3)
 
-    monkeypatch.setattr(intake, "_record_intake", record_then_wait)
+    monkeypatch.setattr(intake, "_flag_double_billing", flag_then_wait)
 
 
 def _race(calls) -> list:
