@@ -9,14 +9,14 @@ import psycopg
 from django.db import connection
 
 
-def _run(sql: str, params: list, fetch):
+def _run(sql: str, params: list, fetch, prepare: bool = True):
     connection.ensure_connection()
     started = time.monotonic() if connection.queries_logged else None
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:  # django.db's errors
-        cursor.execute(sql, params, prepare=True)
+        cursor.execute(sql, params, prepare=prepare)
         result = fetch(cursor)
     if started is not None:
-        connection.queries_log.append({"sql": f"{sql} -- prepared", "time": f"{time.monotonic() - started:.3f}"})
+        connection.queries_log.append({"sql": f"{sql} -- {'prepared' if prepare else 'bound'}", "time": f"{time.monotonic() - started:.3f}"})
     return result
 
 
@@ -32,3 +32,24 @@ def execute_prepared(sql: str, params: list) -> list[tuple]:
     """Run a statement (an INSERT with or without RETURNING, too) with parameters bound on the server: a large
     parameter (a JSON document of a thousand rows) travels as it is, not quoted into the SQL text."""
     return _run(sql, params, lambda cursor: cursor.fetchall() if cursor.description is not None else [])
+
+
+def execute_bound(sql: str, params: list) -> list[tuple]:
+    """execute_prepared, but planned for each call's values: for a batch statement whose best plan depends on
+    the batch's size (a generic plan guesses 10 elements for every array parameter)."""
+    return _run(sql, params, lambda cursor: cursor.fetchall() if cursor.description is not None else [],
+                prepare=False)
+
+
+# Batches travel as PostgreSQL array literals built with str.join, one text parameter per column: psycopg would
+# inspect a 10 000-element Python list value by value, and a JSON document of row objects repeats every key per
+# row and costs PostgreSQL more to take apart than arrays do.
+def quoted_array(values) -> str:
+    """An array literal of arbitrary strings: every element quoted, so commas, braces, spaces, an empty string
+    or the word NULL stay text."""
+    return "{" + ",".join(['"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values]) + "}"
+
+
+def plain_array(values) -> str:
+    """An array literal of values that need no quoting (validated digits, codes, ISO dates, numbers, NULL)."""
+    return "{" + ",".join(values) + "}"

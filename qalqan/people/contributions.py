@@ -7,17 +7,23 @@ transfer. A payment held in suspense moves to the pool when its person appears (
 """
 import re
 import uuid
-from functools import partial
-from operator import mul
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from qalqan.core.kzid import InvalidNumber, is_valid_iin, parse_iin, validate_bin
+from qalqan.core.kzid import (
+    InvalidNumber,
+    iin_birth_iso,
+    is_valid_iin,
+    parse_iin,
+    validate_bin,
+)
+from qalqan.core.sql import fetch_all_prepared, plain_array, quoted_array
 from qalqan.ledger.services import UnknownAccount, account_ensure, transfer_post
 
 from .models import Contribution, PayerKind
@@ -123,7 +129,7 @@ def _validate(rows: list, *, book: RateBook, today: date, result: IntakeResult) 
             continue
         problems: list[tuple[str, str]] = []
         iin = raw.get("iin")
-        if not _iin_quick_ok(iin):
+        if iin_birth_iso(iin) is None:  # the common valid case without building a date
             try:
                 parse_iin(iin)
             except InvalidNumber as exc:
@@ -179,26 +185,6 @@ def _validate(rows: list, *, book: RateBook, today: date, result: IntakeResult) 
     return valid
 
 
-_W1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
-_W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
-
-
-def _iin_quick_ok(iin) -> bool:
-    """The common case fast (a batch is mostly valid ИИН); False sends the row to the full check for the message."""
-    if type(iin) is not str or len(iin) != 12 or not iin.isdigit() or iin[6] not in "123456":
-        return False
-    digits = iin.encode()
-    r = sum(map(mul, digits, _W1)) % 11  # the ASCII offset 48·Σw = 48·66 ≡ 0 (mod 11)
-    if r == 10:
-        r = sum(map(mul, digits, _W2)) % 11
-        if r == 10:
-            return False
-    if r != digits[11] - 48:
-        return False
-    month, day = int(iin[2:4]), int(iin[4:6])
-    return 1 <= month <= 12 and 1 <= day <= 28  # later days take the full check of the calendar
-
-
 def _valid_payer_number(number) -> bool:
     if not isinstance(number, str):
         return False
@@ -222,9 +208,7 @@ def _period(value, latest: date, problems: list) -> date | None:
     return period
 
 
-# Batches travel as PostgreSQL array literals built with str.join (one text parameter per column):
-# psycopg would inspect a 10 000-element Python list value by value, and a JSON document of row objects
-# repeats every key per row and costs PostgreSQL more to take apart than arrays do.
+# Batches travel as array literals (qalqan.core.sql.quoted_array, plain_array), one text parameter per column.
 _EXISTING_SQL = """
 SELECT reference, iin, payer_bin, kind, period, months, amount_tiyn
 FROM people_contribution WHERE reference = ANY(%s::text[])
@@ -247,23 +231,12 @@ FROM unnest(%(reference)s::text[], %(iin)s::text[], %(person)s::bigint[], %(paye
 _INSERT_CHECKED_SQL = _INSERT_SQL + "ON CONFLICT (reference) DO NOTHING\n"
 
 
-def _quoted_array(values) -> str:
-    """An array literal of arbitrary strings: every element quoted, so commas, braces, spaces, an empty string
-    or the word NULL stay text."""
-    return "{" + ",".join(['"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values]) + "}"
-
-
-def _plain_array(values) -> str:
-    """An array literal of values that need no quoting (validated digits, kinds, ISO dates, numbers)."""
-    return "{" + ",".join(values) + "}"
-
-
 def _store(rows: list[_Row], *, today: date, look_up_existing: bool) -> IntakeResult:
     result = IntakeResult()
     with connection.cursor() as cursor:
         existing = {}
         if look_up_existing:
-            cursor.execute(_EXISTING_SQL, [_quoted_array([r.reference for r in rows])])
+            cursor.execute(_EXISTING_SQL, [quoted_array([r.reference for r in rows])])
             existing = {ref: tuple(body) for ref, *body in cursor.fetchall()}
         if existing:
             new: list[_Row] = []
@@ -280,7 +253,7 @@ def _store(rows: list[_Row], *, today: date, look_up_existing: bool) -> IntakeRe
             new = rows
         if not new:
             return result
-        cursor.execute(_PEOPLE_SQL, [_plain_array({r.iin for r in new})])
+        cursor.execute(_PEOPLE_SQL, [plain_array({r.iin for r in new})])
         person_by_iin = dict(cursor.fetchall())
         totals: dict[tuple[str, bool], int] = defaultdict(int)
         persons = [person_by_iin.get(r.iin) for r in new]
@@ -288,16 +261,16 @@ def _store(rows: list[_Row], *, today: date, look_up_existing: bool) -> IntakeRe
             totals[(row.kind, person is None)] += row.amount_tiyn
         transfer_by_group = {group: str(pk) for group, pk in _post(totals, today=today).items()}
         columns = {
-            "reference": _quoted_array([r.reference for r in new]),
-            "iin": _plain_array([r.iin for r in new]),
-            "person": _plain_array(["NULL" if p is None else str(p) for p in persons]),
-            "payer_bin": _quoted_array([r.payer_bin for r in new]),
-            "kind": _plain_array([r.kind for r in new]),
-            "period": _plain_array([r.period.isoformat() for r in new]),
-            "months": _plain_array([str(r.months) for r in new]),
-            "amount": _plain_array([str(r.amount_tiyn) for r in new]),
-            "overpayment": _plain_array(["t" if r.overpayment else "f" for r in new]),
-            "transfer": _plain_array([transfer_by_group[(r.kind, p is None)] for r, p in zip(new, persons)]),
+            "reference": quoted_array([r.reference for r in new]),
+            "iin": plain_array([r.iin for r in new]),
+            "person": plain_array(["NULL" if p is None else str(p) for p in persons]),
+            "payer_bin": quoted_array([r.payer_bin for r in new]),
+            "kind": plain_array([r.kind for r in new]),
+            "period": plain_array([r.period.isoformat() for r in new]),
+            "months": plain_array([str(r.months) for r in new]),
+            "amount": plain_array([str(r.amount_tiyn) for r in new]),
+            "overpayment": plain_array(["t" if r.overpayment else "f" for r in new]),
+            "transfer": plain_array([transfer_by_group[(r.kind, p is None)] for r, p in zip(new, persons)]),
             "now": timezone.now(),
         }
         if look_up_existing:
@@ -376,6 +349,17 @@ def contributions_match(*, person_ids: list[int], today: date | None = None) -> 
             [transfer_id, [c for c, _, _ in found], [p for _, p, _ in found]])
     status_recompute_on_commit({p for _, p, _ in found})
     return len(found)
+
+
+_SUSPENSE_PEOPLE_SQL = """
+SELECT DISTINCT p.id FROM people_contribution c JOIN people_person p ON p.iin = c.iin
+WHERE c.in_suspense AND c.iin = ANY(%s::text[])
+"""
+
+
+def suspense_person_ids(*, iins) -> list[int]:
+    """The people among these ИИН that payments are held in suspense for (one prepared query for a batch)."""
+    return [pk for (pk,) in fetch_all_prepared(_SUSPENSE_PEOPLE_SQL, [plain_array(iins)])]
 
 
 def contribution_history(*, person_id: int):

@@ -67,7 +67,8 @@ class Person(models.Model):
 class CategoryMembership(models.Model):
     """A person belongs to a benefit category over [valid_from, valid_to)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    # Checked once per statement by triggers (migration 0009), not per row: a registry load opens thousands at once.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships", db_constraint=False)
     category = models.SlugField(max_length=32, db_index=False,  # the (category, valid_from) index serves look-ups
                                 help_text="a code of refdata.BenefitCategory")
     valid_from = models.DateField()

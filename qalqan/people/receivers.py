@@ -7,13 +7,11 @@ from .status import status_recompute_on_commit
 
 @receiver(persons_changed, dispatch_uid="people.contributions_on_persons_changed")
 def on_persons_changed(sender, person_ids, created_iins=(), **kwargs):
+    from .contributions import suspense_person_ids
     from .tasks import contributions_match
 
     if created_iins:
-        from .models import Contribution, Person
-
-        iins = set(Contribution.objects.filter(in_suspense=True, iin__in=list(created_iins))
-                   .values_list("iin", flat=True))
-        if iins:
-            contributions_match.delay(list(Person.objects.filter(iin__in=iins).values_list("pk", flat=True)))
+        matched = suspense_person_ids(iins=created_iins)
+        if matched:
+            contributions_match.delay(matched)
     status_recompute_on_commit(person_ids)

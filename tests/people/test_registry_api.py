@@ -120,3 +120,37 @@ def test_a_bad_email_is_named_and_nothing_is_stored(fund, refdata):
     assert body["created"] == 0
     assert body["errors"] == [{"index": 0, "field": "email", "message": "email is not a valid e-mail address"}]
     assert not Person.objects.exists()
+
+
+def test_the_database_refuses_a_membership_naming_a_person_that_does_not_exist(fund, refdata):
+    from django.db import IntegrityError, connection, transaction
+
+    row = person_row(categories=["employee"])
+    fund.api.post("/fund/people", [row])
+    person = Person.objects.get()
+    with connection.cursor() as cursor:
+        with pytest.raises(IntegrityError, match="names a person that does not exist"), transaction.atomic():
+            cursor.execute("INSERT INTO people_categorymembership (person_id, category, valid_from) "
+                           "VALUES (%s, 'student', '2026-01-01')", [person.pk + 10_000])
+        with pytest.raises(IntegrityError, match="names a person that does not exist"), transaction.atomic():
+            cursor.execute("UPDATE people_categorymembership SET person_id = %s", [person.pk + 10_000])
+        with pytest.raises(IntegrityError, match="still named by a category membership"), transaction.atomic():
+            cursor.execute("DELETE FROM people_person WHERE id = %s", [person.pk])
+        cursor.execute("UPDATE people_categorymembership SET valid_to = valid_from")  # the person stays: fine
+    person.delete()  # Django deletes the memberships first (on_delete=CASCADE)
+    assert not CategoryMembership.objects.exists()
+
+
+def test_a_reload_closes_and_opens_memberships_of_many_people_in_one_call(fund, refdata):
+    rows = person_rows(300, categories=["employee"])
+    assert fund.api.post("/fund/people", rows).json()["created"] == 300
+    for i, row in enumerate(rows):
+        row["categories"] = [["employee"], ["student"], [], ["employee", "student"]][i % 4]
+    body = fund.api.post("/fund/people", rows).json()
+    assert (body["created"], body["updated"], body["errors"]) == (0, 300, [])
+    open_codes = {}
+    for person_iin, code in CategoryMembership.objects.filter(valid_to__isnull=True).values_list("person__iin",
+                                                                                                  "category"):
+        open_codes.setdefault(person_iin, set()).add(code)
+    assert all(open_codes.get(row["iin"], set()) == set(row["categories"]) for row in rows)
+    assert CategoryMembership.objects.filter(valid_to__isnull=False).count() == 150  # student and none closed one
