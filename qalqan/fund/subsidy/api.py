@@ -8,7 +8,7 @@ from qalqan.api.auth import fund_auth
 from qalqan.api.errors import Conflict, NotFound, Unprocessable
 from qalqan.ledger.services import InsufficientFunds
 
-from . import services, tasks
+from . import services
 from .models import SubsidyRun
 from .selectors import run_summary
 
@@ -83,7 +83,7 @@ def post_subsidy_run(request, body: RunIn):
         raise Unprocessable.for_field("period", f"missing table row: {exc.row}") from None
     except services.RunExists as exc:
         raise Conflict(str(exc), run=exc.run.pk) from None
-    tasks.subsidy_run_calculate.delay(run.pk)
+    services.queue_calculation(run.pk)
     return 202, {"id": run.pk, "status": SubsidyRun.objects.get(pk=run.pk).status}
 
 

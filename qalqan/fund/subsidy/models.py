@@ -60,10 +60,11 @@ class SubsidyRun(models.Model):
 
     period = models.DateField(unique=True, help_text="the first day of the month paid for")
     status = FSMField(default=Status.DRAFT, choices=Status.choices, protected=True)
-    # progress of the calculation (policy ids are walked in ranges; a restart continues after last_policy_id)
+    # progress of the calculation: the policy ids (first_policy_id, max_policy_id] are calculated in ranges, each
+    # committed with its SubsidyCalculatedRange row (several workers at once; a restart does the ranges left)
     first_policy_id = models.BigIntegerField(default=0)
-    last_policy_id = models.BigIntegerField(default=0, help_text="every policy id ≤ this has been calculated")
     max_policy_id = models.BigIntegerField(default=0)
+    chunk_policies = models.PositiveIntegerField(default=100_000, help_text="policy ids per range")
     chunks_done = models.PositiveIntegerField(default=0)
     policies = models.BigIntegerField(default=0, help_text="policies with a normal line")
     adjustments = models.BigIntegerField(default=0)
@@ -85,13 +86,16 @@ class SubsidyRun(models.Model):
         return f"subsidy run {self.period:%Y-%m} ({self.status})"
 
     @property
+    def chunks_total(self) -> int:
+        """The ranges the calculation takes in all (its policy ids in ranges of chunk_policies)."""
+        return max(self.chunks_done, -(-(self.max_policy_id - self.first_policy_id) // max(1, self.chunk_policies)))
+
+    @property
     def progress_percent(self) -> int:
         if self.status != self.Status.DRAFT:
             return 100
-        span = self.max_policy_id - self.first_policy_id
-        if span <= 0:
-            return 0
-        return max(0, min(99, (self.last_policy_id - self.first_policy_id) * 100 // span))
+        total = self.chunks_total
+        return min(99, self.chunks_done * 100 // total) if total else 0
 
     @transition(field=status, source=Status.DRAFT, target=Status.CALCULATED)
     def calculate(self, *, at, by: str = "system", reason: str = ""):
@@ -158,6 +162,34 @@ class SubsidyTotal(models.Model):
                                                name="subsidy_total_once")]
 
 
+def _ranges_do_not_overlap(name: str) -> ExclusionConstraint:
+    return ExclusionConstraint(
+        name=name,
+        expressions=[("run", RangeOperators.EQUAL),
+                     (models.Func(models.F("after_policy_id"), models.F("up_to_policy_id"), models.Value("(]"),
+                                  function="int8range", output_field=BigIntegerRangeField()),
+                      RangeOperators.OVERLAPS)])
+
+
+class SubsidyCalculatedRange(models.Model):
+    """The policies with ids in (after_policy_id, up_to_policy_id] whose lines a run has written: committed in the
+    same transaction as those lines, so a killed worker's range is redone and a written one never again (two
+    ranges of a run never overlap, enforced by the database)."""
+
+    run = models.ForeignKey(SubsidyRun, on_delete=models.CASCADE, related_name="calculated_ranges")
+    after_policy_id = models.BigIntegerField()
+    up_to_policy_id = models.BigIntegerField()
+    lines = models.PositiveIntegerField(help_text="lines written for the range")
+    calculated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            _ranges_do_not_overlap("subsidy_calculated_ranges_do_not_overlap"),
+            models.CheckConstraint(condition=Q(up_to_policy_id__gt=models.F("after_policy_id")),
+                                   name="subsidy_calculated_range_ordered"),
+        ]
+
+
 class SubsidyFundedRange(models.Model):
     """The lines of a disbursed run with policy ids in (after_policy_id, up_to_policy_id] whose `funded` events
     are written: committed in the same transaction as those events, so a killed worker's range is redone and a
@@ -171,12 +203,7 @@ class SubsidyFundedRange(models.Model):
 
     class Meta:
         constraints = [
-            ExclusionConstraint(
-                name="subsidy_funded_ranges_do_not_overlap",
-                expressions=[("run", RangeOperators.EQUAL),
-                             (models.Func(models.F("after_policy_id"), models.F("up_to_policy_id"), models.Value("(]"),
-                                          function="int8range", output_field=BigIntegerRangeField()),
-                              RangeOperators.OVERLAPS)]),
+            _ranges_do_not_overlap("subsidy_funded_ranges_do_not_overlap"),
             models.CheckConstraint(condition=Q(up_to_policy_id__gt=models.F("after_policy_id")),
                                    name="subsidy_funded_range_ordered"),
         ]

@@ -52,19 +52,11 @@ def insurer_total(run: SubsidyRun, insurer: Organisation) -> dict:
 
 
 def run_progress(run: SubsidyRun) -> dict:
-    """How far the calculation is: ranges (chunks) committed and the ranges it takes in all. The total is
-    what is done plus what remains at the current chunk size, so it stays right after a resume."""
-    from .services import chunk_size
-
-    remaining = max(0, run.max_policy_id - run.last_policy_id)
+    """How far the calculation is: ranges (chunks) committed and the ranges it takes in all."""
     calculating = run.status == SubsidyRun.Status.DRAFT
-    total = run.chunks_done + (-(-remaining // max(1, chunk_size())) if calculating else 0)
-    if not calculating:
-        percent = 100
-    else:
-        percent = min(99, run.chunks_done * 100 // total) if total else 0
+    total = run.chunks_total if calculating else run.chunks_done
     return {"id": run.pk, "status": run.status, "chunks_done": run.chunks_done, "chunks_total": total,
-            "percent": percent, "policies": run.policies, "error": run.error}
+            "percent": run.progress_percent, "policies": run.policies, "error": run.error}
 
 
 def insurer_sources(run: SubsidyRun, insurer: Organisation) -> list[dict]:

@@ -19,13 +19,19 @@ from qalqan.ledger.services import InsufficientFunds
 from qalqan.orgs.models import Organisation
 from qalqan.refdata.models import Region
 
-from . import services, tasks
+from . import services
 from .charts import stacked_bars
 from .forms import LinesFilterForm, RunStartForm
 from .models import SubsidyRun, SubsidyTotal
 from .pdf import statement_pdf
-from .selectors import (insurer_sources, insurer_total, run_matrix, run_progress, run_summary,
-                        statement_rows)
+from .selectors import (
+    insurer_sources,
+    insurer_total,
+    run_matrix,
+    run_progress,
+    run_summary,
+    statement_rows,
+)
 
 LINES_PER_PAGE = 100
 PDF_LINES = 300  # the PDF lists this many lines; the CSV has them all
@@ -79,7 +85,7 @@ def run_start(request):
         messages.error(request, _("A run for %(month)s already exists (status: %(status)s); there is one run per "
                                   "month.") % {"month": f"{period:%Y-%m}", "status": exc.run.get_status_display()})
         return redirect("fund:subsidy-run", run_id=exc.run.pk)
-    tasks.subsidy_run_calculate.delay(run.pk)
+    services.queue_calculation(run.pk)
     messages.success(request, _("The run for %(month)s has started.") % {"month": f"{period:%Y-%m}"})
     return redirect("fund:subsidy-run", run_id=run.pk)
 
@@ -117,7 +123,7 @@ def run_resume(request, run_id: int):
         messages.error(request, _("The run's calculation is finished (status: %(status)s).") % {"status": run.get_status_display()})
         return redirect("fund:subsidy-run", run_id=run.pk)
     SubsidyRun.objects.filter(pk=run.pk).update(error="")
-    tasks.subsidy_run_calculate.delay(run.pk)
+    services.queue_calculation(run.pk)
     messages.success(request, _("The calculation continues from where it stopped."))
     return redirect("fund:subsidy-run", run_id=run.pk)
 
