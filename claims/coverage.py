@@ -65,21 +65,21 @@ def persons_and_policies_params(iins) -> list:
     return [COVERING_STATUSES, sorted(set(iins))]
 
 
-# The services other clinics have already billed for these (person, day) pairs: the double-billing check. One
-# index probe per pair (persons = ANY(…) AND days = ANY(…) probed every person on every day of the batch).
+# The services other clinics have already billed for these (ИИН, day) pairs: the double-billing check. One index
+# probe per pair (persons = ANY(…) AND days = ANY(…) probed every person on every day of the batch).
 BILLED_ELSEWHERE = f"""
-SELECT event.person_id, event.service_code, event.service_date, event.clinic_id
-  FROM (SELECT DISTINCT * FROM unnest(%s::bigint[], %s::date[])) AS billing_day(person_id, day)
+SELECT person.id, event.service_code, event.service_date, event.clinic_id
+  FROM (SELECT DISTINCT * FROM unnest(%s::text[], %s::date[])) AS billing_day(iin, day)
+  JOIN {Person._meta.db_table} person ON person.iin = billing_day.iin
   JOIN {InsuredEvent._meta.db_table} event
-    ON event.person_id = billing_day.person_id AND event.service_date = billing_day.day
+    ON event.person_id = person.id AND event.service_date = billing_day.day
  WHERE event.status <> %s AND event.clinic_id <> %s
 """
 
 
-def billed_elsewhere_params(pairs: list[tuple[int, date]], *, clinic_id: int) -> list:
-    """BILLED_ELSEWHERE's parameters for (person id, service date) pairs."""
-    return [[person for person, _ in pairs], [day for _, day in pairs], InsuredEvent.Status.INVALID.value,
-            clinic_id]
+def billed_elsewhere_params(pairs: list[tuple[str, date]], *, clinic_id: int) -> list:
+    """BILLED_ELSEWHERE's parameters for (ИИН, service date) pairs, for a clinic."""
+    return [[iin for iin, _ in pairs], [day for _, day in pairs], InsuredEvent.Status.INVALID.value, clinic_id]
 
 
 def facts_from(rows: list[tuple]) -> Facts:

@@ -1,15 +1,16 @@
 """Intake of insured events from clinics: de-duplication by the clinic's event_id, format-logical control,
 storage (valid and invalid alike), and the patient's notification — set-based for batches.
 
-An intake, one event or a batch of 1 000, is three round trips to PostgreSQL and the commit, each round trip a
+An intake, one event or a batch of 1 000, is two round trips to PostgreSQL and the commit, each round trip a
 pipeline of prepared statements with their parameters bound on the server (an array or a JSON document each):
-1. the clinic's stored event ids, the persons with their policies and benefits (claims/coverage.py), and ids for
-   the new events from their sequence;
-2. the events (valid and invalid), their audit rows and the patients' notifications (outbox) inserted, then the
-   advisory locks on the events' (person, service date) keys (claims/locks.py) and the services other clinics
-   have billed on those days;
-3. the possible double billings flagged: on the events and as clinic flags (only when there are any).
-The locks come after the inserts, so two intakes that share a day wait for each other's check and commit only.
+1. the clinic's stored event ids, the persons with their policies and benefits, the services other clinics have
+   billed on the events' days (claims/coverage.py), and ids for the new events from their sequence;
+2. the events (valid and invalid, with their checks' verdicts), their audit rows, the patients' notifications
+   (outbox) and the clinic flags of possible double billing inserted; then the advisory locks on the events'
+   (person, service date) keys (claims/locks.py) and what other clinics billed on those days read again.
+What was billed between the two reads (a clinic reporting the same person's day at the same moment, committed
+before these locks were granted) is flagged in a third round trip, rarely needed. The locks come after the
+inserts, so two intakes that share a day wait for each other's check and commit only.
 """
 import json
 import time
@@ -121,10 +122,11 @@ SELECT nextval(sequence.name) FROM sequence, generate_series(1, %s)
 def _receive(*, clinic, items, now, deliver_now) -> list[Received]:
     today = timezone.localdate(now)
     event_ids = sorted({i.event_id for i in items})
-    _plans, stored, persons_and_policies, new_ids = pipelined([
+    _plans, stored, persons_and_policies, billed, new_ids = pipelined([
         (_GENERIC_PLANS, []),
         (_EXISTING, [clinic.pk, event_ids]),
         (PERSONS_AND_POLICIES, persons_and_policies_params(i.iin for i in items)),
+        (BILLED_ELSEWHERE, billed_elsewhere_params([(i.iin, i.service_date) for i in items], clinic_id=clinic.pk)),
         (_NEW_IDS, [len(event_ids)]),
     ])
     existing = {eid: (pk, status, json.loads(reasons)) for eid, pk, status, reasons in stored}
@@ -135,17 +137,17 @@ def _receive(*, clinic, items, now, deliver_now) -> list[Received]:
     created: list[Stored] = []
     if fresh:
         facts = facts_from(persons_and_policies)
+        add_billed(facts, billed)
         deadline = now + timedelta(days=patient_deadline_days())
         window = filing_window_days()
         for item, (pk,) in zip(fresh.values(), new_ids):
-            # nothing billed elsewhere is known yet (that comes under the locks, in _flag_double_billing)
             verdict = event_problems(item, facts, clinic_id=clinic.pk, today=today, filing_window_days=window)
             created.append(Stored(item=item, verdict=verdict,
                                   status=Status.INVALID if verdict.reasons else Status.AWAITING_PATIENT,
                                   deadline=None if verdict.reasons else deadline, pk=pk, received_at=now))
         # a concurrent duplicate event_id fails this insert and events_receive runs the whole intake again
-        notification_ids, billed = _store(created, facts.contacts, clinic=clinic, now=now)
-        _flag_double_billing(created, facts, billed, clinic=clinic, now=now)
+        notification_ids, billed_under_locks = _store(created, facts.contacts, clinic=clinic, now=now)
+        _flag_billed_meanwhile(created, facts, billed_under_locks, clinic=clinic, now=now)
         if notification_ids:
             if deliver_now:
                 notifications_deliver_after_commit(notification_ids)
@@ -199,8 +201,9 @@ EVENT_COLUMNS = [("id", "bigint"), ("clinic_id", "bigint"), ("event_id", "text")
 def _store(events: list[Stored], contacts: dict[int, tuple[str, str]], *, clinic: Organisation,
            now: datetime) -> tuple[list[int], list[tuple]]:
     """One round trip: the events, one audit row each (received → awaiting_patient | invalid, with the checks as
-    the reason) and the patients' notices (outbox) inserted; then the events' billing days locked and what other
-    clinics billed on them read. Returns the notices' ids and the rows of BILLED_ELSEWHERE."""
+    the reason), the patients' notices (outbox) and the clinic flags inserted; then the events' billing days
+    locked and what other clinics billed on them read again. Returns the notices' ids and the rows of
+    BILLED_ELSEWHERE."""
     content_type_id = ContentType.objects.get_for_model(InsuredEvent).pk
     rows, changes, notices = [], [], []
     # in event_id order: two intakes of one clinic repeating each other's ids wait for each other, never deadlock
@@ -221,15 +224,25 @@ def _store(events: list[Stored], contacts: dict[int, tuple[str, str]], *, clinic
     if notices:
         statements.append(_recordset_insert(Notification._meta.db_table, NOTIFICATION_COLUMNS,
                                             _notice_rows(notices, contacts, clinic=clinic, now=now), returning="id"))
+    flagged = _clinic_flags([e for e in events if POSSIBLE_DOUBLE_BILLING in e.verdict.flags], clinic=clinic, now=now)
+    if flagged:
+        statements.append(flagged)
     keys = billing_day_keys((e.item.iin, e.item.service_date) for e in events)
     if keys:
         statements.append((LOCK_BILLING_DAYS, [keys]))
-    pairs = [(e.verdict.person_id, e.item.service_date) for e in events if e.verdict.person_id is not None]
+    pairs = [(e.item.iin, e.item.service_date) for e in events if e.verdict.person_id is not None]
     if pairs:
         statements.append((BILLED_ELSEWHERE, billed_elsewhere_params(pairs, clinic_id=clinic.pk)))
     results = pipelined(statements)
     notification_ids = [pk for (pk,) in results[2]] if notices else []
     return notification_ids, results[-1] if pairs else []
+
+
+def _clinic_flags(events: list[Stored], *, clinic: Organisation, now: datetime) -> tuple[str, list] | None:
+    """The INSERT of a possible-double-billing clinic flag per event (none for an invalid event), or None."""
+    rows = [(clinic.pk, e.pk, ClinicFlag.Kind.POSSIBLE_DOUBLE_BILLING, "system", "", now)
+            for e in events if e.status != Status.INVALID]
+    return _recordset_insert(ClinicFlag._meta.db_table, CLINIC_FLAG_COLUMNS, rows) if rows else None
 
 
 def _notice_rows(notices: list[Stored], contacts: dict[int, tuple[str, str]], *, clinic: Organisation,
@@ -249,16 +262,17 @@ def _notice_rows(notices: list[Stored], contacts: dict[int, tuple[str, str]], *,
 _FLAG_EVENTS = f"UPDATE {InsuredEvent._meta.db_table} SET flags = flags || %s::jsonb WHERE id = ANY(%s::bigint[])"
 
 
-def _flag_double_billing(events: list[Stored], facts: Facts, billed: list[tuple], *, clinic: Organisation,
-                         now: datetime) -> None:
+def _flag_billed_meanwhile(events: list[Stored], facts: Facts, billed: list[tuple], *, clinic: Organisation,
+                           now: datetime) -> None:
     """Under the billing-day locks: flag the events whose service another clinic billed for the same person and
-    day (the flag on the event, and a clinic flag unless the event is invalid)."""
+    day after the first read (committed before the locks were granted): on the event, and as a clinic flag unless
+    the event is invalid."""
     if not billed:
         return
     add_billed(facts, billed)
     flagged = []
     for event in events:
-        if event.verdict.person_id is None:
+        if event.verdict.person_id is None or POSSIBLE_DOUBLE_BILLING in event.verdict.flags:
             continue
         flags = billing_flags(event.item, event.verdict.person_id, facts, clinic_id=clinic.pk)
         if flags:
@@ -266,11 +280,10 @@ def _flag_double_billing(events: list[Stored], facts: Facts, billed: list[tuple]
             flagged.append(event)
     if not flagged:
         return
-    clinic_flags = [(clinic.pk, e.pk, ClinicFlag.Kind.POSSIBLE_DOUBLE_BILLING, "system", "", now)
-                    for e in flagged if e.status != Status.INVALID]
     statements = [(_FLAG_EVENTS, [json.dumps([POSSIBLE_DOUBLE_BILLING]), sorted(e.pk for e in flagged)])]
+    clinic_flags = _clinic_flags(flagged, clinic=clinic, now=now)
     if clinic_flags:
-        statements.append(_recordset_insert(ClinicFlag._meta.db_table, CLINIC_FLAG_COLUMNS, clinic_flags))
+        statements.append(clinic_flags)
     pipelined(statements)
 
 

@@ -26,13 +26,13 @@ def _item(body: dict) -> EventItem:
 def slow_commit(monkeypatch):
     """Hold each intake open a moment after its inserts and its double-billing check, before the commit: without
     the locks both would check before either commits and neither would be flagged."""
-    real = intake._flag_double_billing
+    real = intake._flag_billed_meanwhile
 
     def flag_then_wait(*args, **kwargs):
         real(*args, **kwargs)
         time.sleep(0.3)
 
-    monkeypatch.setattr(intake, "_flag_double_billing", flag_then_wait)
+    monkeypatch.setattr(intake, "_flag_billed_meanwhile", flag_then_wait)
 
 
 def _race(calls) -> list:
@@ -83,6 +83,27 @@ def test_of_two_simultaneous_clinics_exactly_one_event_is_flagged(
     assert ClinicFlag.objects.get().event_id == flagged[0].pk
     assert InsuredEvent.objects.filter(person=other_citizen.person).count() == (2 if batch else 0)
     assert not any(POSSIBLE_DOUBLE_BILLING in e.flags for e in InsuredEvent.objects.filter(person=other_citizen.person))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_billed_elsewhere_between_the_first_read_and_the_locks_is_flagged_under_the_locks(
+        refdata, clinic, other_clinic, citizen, insurer, make_policy, monkeypatch):
+    make_policy(citizen.person, insurer.organisation)
+    same = event_body(citizen.person, event_id="M-1")
+    real_store = intake._store
+
+    def other_clinic_commits_first(*args, **kwargs):  # after this intake's first read, before its inserts
+        monkeypatch.setattr(intake, "_store", real_store)
+        _race([lambda: intake.events_receive(clinic=other_clinic.organisation, items=[_item({**same, "event_id": "O-1"})])])
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(intake, "_store", other_clinic_commits_first)
+    [received] = intake.events_receive(clinic=clinic.organisation, items=[_item(same)], deliver_now=True)
+
+    assert received.created and received.stored.verdict.flags == [POSSIBLE_DOUBLE_BILLING]
+    assert InsuredEvent.objects.get(pk=received.id).flags == [POSSIBLE_DOUBLE_BILLING]
+    assert InsuredEvent.objects.get(event_id="O-1").flags == []
+    assert list(ClinicFlag.objects.values_list("clinic_id", "event_id")) == [(clinic.organisation.pk, received.id)]
 
 
 @pytest.mark.django_db(transaction=True)
