@@ -4,7 +4,7 @@ Two shapes: independent accounts (each client moves money between its own pair) 
 client pays into the same account, so they all queue on its row lock). Each client is a thread with its own
 database connection calling qalqan.ledger.services.transfer_post.
 Targets on a 2-core machine: ≥ 2 000 transfers/s on independent accounts, ≥ 500/s on one hot account.
-Size: BENCH_LEDGER_SECONDS per case (default 3). Besides the rate and latency it prints the CPU per transfer of the
+Size: BENCH_LEDGER_SECONDS per case (default 3); BENCH_LEDGER_CLIENTS the client counts (default 1,8,32). Besides the rate and latency it prints the CPU per transfer of the
 client (this process: Python, Django, psycopg) and of the clients' PostgreSQL backends (from /proc; the WAL writer
 and the kernel's fsync are not in either figure). Scratch accounts and transfers are prefixed `bench-` and are
 removed afterwards (the only place the append-only triggers are bypassed, for scratch rows only).
@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 
-CLIENTS = (1, 8, 32)
+CLIENTS = tuple(int(n) for n in os.environ.get("BENCH_LEDGER_CLIENTS", "1,8,32").split(","))
 
 
 def _setup(run: str, clients: int):
@@ -77,6 +77,11 @@ def _run_case(*, run: str, shape: str, clients: int, seconds: float, sources, si
         raise errors[0]
     all_latencies = sorted(x for per_client in latencies for x in per_client)
     count = len(all_latencies)
+    with connection.cursor() as cursor:  # every transfer counted is a committed row
+        cursor.execute("SELECT count(*) FROM ledger_transfer WHERE key LIKE %s", [f"bench-{run}-{shape}-{clients}-%"])
+        (stored,) = cursor.fetchone()
+    if stored != count:
+        raise AssertionError(f"{count} transfers timed but {stored} stored")
     return {
         "shape": shape, "clients": clients, "transfers": count, "per_s": count / elapsed,
         "p50_ms": 1000 * statistics.median(all_latencies) if count else 0.0,
@@ -124,7 +129,13 @@ def main() -> None:
     seconds = float(os.environ.get("BENCH_LEDGER_SECONDS", 3))
     run = uuid.uuid4().hex[:8]
     sources, sinks, hot = _setup(run, max(CLIENTS))
-    print(f"ledger: {seconds:g} s per case, 2-line transfers, one commit each (synchronous_commit as configured)")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('synchronous_commit'), current_setting('fsync')")
+        synchronous_commit, fsync = cursor.fetchone()
+    print(f"ledger: {seconds:g} s per case, 2-line transfers, each its own transaction and commit "
+          f"(synchronous_commit={synchronous_commit}, fsync={fsync}); a transfer is counted once its commit returned")
     print(f"{'shape':<12} {'clients':>7} {'transfers':>10} {'transfers/s':>12} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'client CPU µs/transfer':>23} {'PostgreSQL CPU µs/transfer':>27}")
     results = []
