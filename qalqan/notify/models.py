@@ -8,8 +8,11 @@ class Notification(models.Model):
         SENT = "sent"
         FAILED = "failed"
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="notifications")
-    kind = models.SlugField(max_length=64, help_text="e.g. policy_issued, policy_paid, login_code")
+    # no index of their own, which every message written (one per insured event at intake) would maintain for
+    # nothing: person leads the (person, kind) index below, and no query looks messages up by kind alone
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="notifications",
+                               db_index=False)
+    kind = models.SlugField(max_length=64, help_text="e.g. policy_issued, policy_paid, login_code", db_index=False)
     context = models.JSONField(default=dict)
     channel = models.CharField(max_length=16, default="sms")
     body = models.TextField(blank=True)
