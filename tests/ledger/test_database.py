@@ -102,3 +102,20 @@ def test_the_balance_check_really_runs_at_commit(refdata):
             transfer_id = _raw_transfer("raw-commit")
             _raw_posting(transfer_id, pool.pk, 100)  # nothing complains until COMMIT
     assert not Transfer.objects.filter(key="raw-commit").exists()
+
+
+def test_the_insert_checks_are_plain_triggers_nothing_can_switch_off(db):
+    """The checks that run on every posted transfer are our own PL/pgSQL triggers: not django-pgtrigger ones,
+    whose 'ignore' support costs a subtransaction per row (migration 0008); the balance checks run at commit."""
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT c.relname, t.tgname, t.tgdeferrable AND t.tginitdeferred, p.prosrc LIKE '%pgtrigger%'
+              FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
+             WHERE c.relname IN ('ledger_transfer', 'ledger_posting') AND NOT t.tgisinternal
+               AND t.tgtype & 4 <> 0  -- fires on INSERT
+             ORDER BY 1, 2""")
+        assert cursor.fetchall() == [
+            ("ledger_posting", "ledger_posting_period_open", False, False),
+            ("ledger_posting", "ledger_posting_transfer_balances", True, False),
+            ("ledger_transfer", "ledger_transfer_balances", True, False),
+        ]
