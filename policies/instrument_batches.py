@@ -39,15 +39,20 @@ class Funding:
             raise ValueError("period and line are plain codes")
 
 
-# {source} is a SELECT of (line_id, instrument_id, amount_tiyn, subsidy_run, period, line): the fundings
+# {source} is a SELECT of (line_id, instrument_id, amount_tiyn, subsidy_run, period, line): the fundings. Answers
+# the instruments still issued, which their funded event makes active (rare: activation funds an instrument at
+# once), so the activation touches those alone instead of looking every funded instrument up again.
 _LOCK_SQL = """
-SELECT id FROM policies_instrument WHERE id IN (SELECT f.instrument_id FROM ({source}) f)
-ORDER BY id FOR NO KEY UPDATE
+SELECT coalesce(array_agg(id) FILTER (WHERE status = %(issued)s), '{{}}') FROM (
+    SELECT id, status FROM policies_instrument WHERE id IN (SELECT f.instrument_id FROM ({source}) f)
+     ORDER BY id FOR NO KEY UPDATE) locked
 """
 
+_ACTIVATE_SQL = "UPDATE policies_instrument SET status = %(active)s WHERE id = ANY(%(ids)s) AND status = %(issued)s"
+
 # One round appends the round-th funding of each instrument (an instrument funded twice in one batch — a line
-# and its adjustment, or two terms of one number — needs the first link's hash for the second), marks issued
-# instruments active, and answers (events written, the number of rounds the batch needs).
+# and its adjustment, or two terms of one number — needs the first link's hash for the second) and answers
+# (events written, the number of rounds the batch needs).
 _APPEND_SQL = """
 WITH f AS (
     SELECT s.*, row_number() OVER (PARTITION BY s.instrument_id ORDER BY s.line_id) AS round FROM ({source}) s),
@@ -67,10 +72,7 @@ appended AS (
                        ORDER BY e.seq DESC LIMIT 1) last ON true
     CROSS JOIN LATERAL (SELECT coalesce(last.seq, 0) AS seq, coalesce(last.hash, %(genesis)s) AS hash) prev
     WHERE f.round = %(round)s
-    RETURNING instrument_id),
-activated AS (
-    UPDATE policies_instrument SET status = %(active)s
-     WHERE id IN (SELECT instrument_id FROM appended) AND status = %(issued)s)
+    RETURNING instrument_id)
 SELECT (SELECT count(*) FROM appended), (SELECT coalesce(max(round), 0) FROM f)
 """
 
@@ -107,6 +109,7 @@ def instruments_record_funding_from(source: str, params: dict) -> int:
     count = 0
     with connection.cursor() as cursor:
         cursor.execute(_LOCK_SQL.format(source=source), params)
+        (issued,) = cursor.fetchone()
         append = _APPEND_SQL.format(source=source)
         rounds, done = 1, 0
         while done < rounds:
@@ -114,4 +117,6 @@ def instruments_record_funding_from(source: str, params: dict) -> int:
             cursor.execute(append, {**params, "round": done})
             written, rounds = cursor.fetchone()
             count += written
+        if issued:  # each got its event: an issued instrument may be funded, and it is locked
+            cursor.execute(_ACTIVATE_SQL, {**params, "ids": issued})
     return count

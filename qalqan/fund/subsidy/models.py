@@ -180,6 +180,7 @@ class SubsidyCalculatedRange(models.Model):
     after_policy_id = models.BigIntegerField()
     up_to_policy_id = models.BigIntegerField()
     lines = models.PositiveIntegerField(help_text="lines written for the range")
+    totals = models.JSONField(default=list, help_text="[source_code, insurer_id, lines, amount_tiyn] of its lines")
     calculated_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

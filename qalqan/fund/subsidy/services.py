@@ -10,7 +10,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Min, Sum
+from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from policies.instrument_batches import instruments_record_funding_from
@@ -20,7 +20,7 @@ from qalqan.ledger.services import account_ensure, transfer_post
 from qalqan.orgs.models import Organisation
 
 from .calculation import (
-    TOTALS_SQL,
+    RANGE_TOTALS_SQL,
     SubsidyTableMissing,
     insert_adjustments_sql,
     insert_normal_lines_sql,
@@ -29,13 +29,13 @@ from .calculation import (
 from .models import (
     SubsidyCalculatedRange,
     SubsidyFundedRange,
-    SubsidyLine,
     SubsidyRun,
     SubsidySource,
     SubsidyTotal,
 )
 
 CLEARING = "fund:clearing"
+LINE_ONCE = "subsidy_line_once_per_run"
 REASON_IN = "subsidy.run.fund"
 REASON_OUT = "subsidy.run.pay"
 
@@ -112,7 +112,8 @@ def subsidy_run_calculate(*, run_id: int, by: str = "system", stop_after_chunks:
 
 
 def _calculate_range(run_id: int, after: int, up_to: int, inputs: dict) -> bool:
-    """One range's lines with its progress row, in one transaction; False when another worker has it."""
+    """One range's lines with its progress row (and the range's totals), in one transaction; False when another
+    worker has it."""
     params = {"run": run_id, "lo": after, "hi": up_to, **inputs}
     try:
         with transaction.atomic():
@@ -122,10 +123,17 @@ def _calculate_range(run_id: int, after: int, up_to: int, inputs: dict) -> bool:
                 if not cursor.fetchone()[0]:
                     return False  # another worker is on it, or it is written
                 cursor.execute("SET LOCAL jit = off")
-                cursor.execute(insert_normal_lines_sql(), params)
-                lines = cursor.rowcount
+                try:
+                    with transaction.atomic():
+                        cursor.execute(insert_normal_lines_sql(), params)
+                except IntegrityError as exc:
+                    if getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) != LINE_ONCE:
+                        raise
+                    cursor.execute(insert_normal_lines_sql(redo=True), params)
+                    cursor.execute(RANGE_TOTALS_SQL, params)
+                totals = [list(row) for row in cursor.fetchall()]
             SubsidyCalculatedRange.objects.create(run_id=run_id, after_policy_id=after, up_to_policy_id=up_to,
-                                                  lines=lines)
+                                                  lines=sum(row[2] for row in totals), totals=totals)
             SubsidyRun.objects.filter(pk=run_id).update(chunks_done=F("chunks_done") + 1)
     except IntegrityError:  # an overlapping range committed meanwhile: this one's lines rolled back
         return False
@@ -135,28 +143,40 @@ def _calculate_range(run_id: int, after: int, up_to: int, inputs: dict) -> bool:
 @transaction.atomic
 def _finish_calculation(*, run_id: int, by: str) -> SubsidyRun:
     """Adjustments, totals and draft → calculated, once every range is committed (else the run is left to the
-    worker still on a range — or to the task's redelivery, when that worker was killed)."""
+    worker still on a range — or to the task's redelivery, when that worker was killed). The totals are the sum
+    of the ranges' and the adjustments' (no pass over the run's lines)."""
     run = SubsidyRun.objects.select_for_update().get(pk=run_id)
     if run.status != SubsidyRun.Status.DRAFT:
         return run
-    covered = SubsidyCalculatedRange.objects.filter(run_id=run_id).aggregate(
-        ids=Sum(F("up_to_policy_id") - F("after_policy_id")))["ids"] or 0
-    if covered < run.max_policy_id - run.first_policy_id:
+    ranges = list(SubsidyCalculatedRange.objects.filter(run_id=run_id).values_list(
+        "after_policy_id", "up_to_policy_id", "totals"))
+    if sum(up_to - after for after, up_to, _ in ranges) < run.max_policy_id - run.first_policy_id:
         return run
+    sums: dict[tuple[str, int], list[int]] = {}
+    for _, _, totals in ranges:
+        for source_code, insurer_id, lines, amount in totals:
+            figures = sums.setdefault((source_code, insurer_id), [0, 0])
+            figures[0] += lines
+            figures[1] += amount
+    adjustments = 0
     previous = (SubsidyRun.objects.filter(period__lt=run.period, status=SubsidyRun.Status.DISBURSED)
                 .order_by("-period").first())
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        if previous is not None:
+    if previous is not None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
             cursor.execute(insert_adjustments_sql(), {
                 "run": run.pk, "prev": previous.pk, "since": previous.calculation_started_at or previous.created_at,
                 **period_inputs(previous.period).params("a")})
-        cursor.execute("DELETE FROM fund_subsidytotal WHERE run_id = %s", [run.pk])
-        cursor.execute(TOTALS_SQL, {"run": run.pk})
-    figures = SubsidyTotal.objects.filter(run=run).aggregate(policies=Sum("policies"), total=Sum("amount_tiyn"))
-    run.policies = figures["policies"] or 0
-    run.total_tiyn = figures["total"] or 0
-    run.adjustments = SubsidyLine.objects.filter(run=run, kind=SubsidyLine.Kind.ADJUSTMENT).count()
+            for source_code, insurer_id, lines, amount in cursor.fetchall():
+                sums.setdefault((source_code, insurer_id), [0, 0])[1] += amount
+                adjustments += lines
+    SubsidyTotal.objects.filter(run=run).delete()
+    SubsidyTotal.objects.bulk_create([
+        SubsidyTotal(run=run, source_code=source_code, insurer_id=insurer_id, policies=policies, amount_tiyn=amount)
+        for (source_code, insurer_id), (policies, amount) in sorted(sums.items())])
+    run.policies = sum(policies for policies, _ in sums.values())
+    run.total_tiyn = sum(amount for _, amount in sums.values())
+    run.adjustments = adjustments
     run.error = ""
     run.calculate(at=timezone.now(), by=by, reason=f"{run.policies} policies")
     run.save()
