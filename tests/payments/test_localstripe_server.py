@@ -34,3 +34,19 @@ def _non_loopback_addresses() -> list[str]:
     except OSError:
         return []
     return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
+
+
+def test_local_stripe_lists_each_kind_in_order_and_a_charge_sees_its_refunds(localstripe_server):
+    import stripe
+
+    client = stripe.StripeClient("sk_test_lists", base_addresses={"api": localstripe_server.base})
+    created = [client.v1.payment_intents.create(params={"amount": amount, "currency": "kzt", "confirm": True,
+                                                        "payment_method": "pm_card_visa"})
+               for amount in (1_000, 2_000)]
+    listed = [intent.id for intent in client.v1.payment_intents.list(params={"limit": 100}).data]
+    assert [i for i in listed if i in {c.id for c in created}] == [c.id for c in created]
+    charge = created[0].latest_charge
+    charge_id = charge if isinstance(charge, str) else charge.id
+    client.v1.refunds.create(params={"payment_intent": created[0].id, "amount": 400})
+    assert client.v1.charges.retrieve(charge_id).amount_refunded == 400
+    assert [r.amount for r in client.v1.refunds.list(params={"charge": charge_id}).data] == [400]
