@@ -328,8 +328,9 @@ def _pdf(settlement: Settlement) -> HttpResponse:
 def clinic_event_create(request, payload: EventIn):
     clinic = request.principal.organisation
     [received] = events_receive(clinic=clinic, items=[_item(payload)], deliver_now=True)
-    if received.created:  # answered from what intake stored, without reading it back
-        return Status(201, stored_event_out(received.stored, clinic))
+    if received.created:  # answered from what intake stored, without reading it back; rendered as EventOut
+        # renders it, without validating against it a body stored_event_out builds to its shape
+        return api.create_response(request, stored_event_out(received.stored, clinic), status=201)
     return Status(200, event_out(event_of(request.principal, received.id)))
 
 

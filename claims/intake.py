@@ -26,9 +26,10 @@ from django.utils import timezone
 from qalqan.audit.models import StateChange
 from qalqan.core.money import format_tiyn
 from qalqan.notify.channels import channel_for
+from qalqan.notify.gathering import notifications_deliver_gathered_after_commit
 from qalqan.notify.messages import render_many
 from qalqan.notify.models import Notification
-from qalqan.notify.services import notifications_deliver_after_commit, notifications_deliver_batch_after_commit
+from qalqan.notify.services import notifications_deliver_batch_after_commit
 from qalqan.orgs.models import Organisation
 
 from .checks import POSSIBLE_DOUBLE_BILLING, EventItem, Facts, Verdict, billing_flags, event_problems
@@ -69,8 +70,9 @@ def events_receive(*, clinic: Organisation, items: list[EventItem], now: datetim
     """Store each item once per (clinic, event_id) and answer, in order, what became of it.
 
     A repeated event_id (earlier, in the same batch, or concurrently) answers the first event, unchanged.
-    `deliver_now` queues the patient's notification as a task of its own right after commit (single events);
-    otherwise one task per chunk of the batch's notifications is queued after commit.
+    `deliver_now` has the patient's notification delivered right after commit, in one task with the others this
+    process commits within a moment (single events, qalqan/notify/gathering.py); otherwise one task per chunk of
+    the batch's notifications is queued after commit.
     """
     now = now or timezone.now()
     for attempt in range(3):
@@ -150,7 +152,7 @@ def _receive(*, clinic, items, now, deliver_now) -> list[Received]:
         _flag_billed_meanwhile(created, facts, billed_under_locks, clinic=clinic, now=now)
         if notification_ids:
             if deliver_now:
-                notifications_deliver_after_commit(notification_ids)
+                notifications_deliver_gathered_after_commit(notification_ids)
             else:
                 notifications_deliver_batch_after_commit(notification_ids)
         for event in created:
