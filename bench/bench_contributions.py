@@ -10,7 +10,10 @@ in suspense). Target: ≥ 20 000 payments/s through the batch API.
    Granian server (2 workers): what a payer system sees. The server queues the status recompute on a broker as in
    production (BENCH_CONTRIBUTIONS_BROKER, default redis://127.0.0.1:6379/13 when it answers; the tasks are
    removed afterwards, no worker runs them); without one it runs them eagerly inside each request (printed).
+   Request bodies are encoded before the clock starts (the payer system's cost, not the server's); printed
+   with the CPU per payment of the server's processes and of their PostgreSQL backends (from /proc).
 """
+import json
 import os
 import threading
 import time
@@ -21,6 +24,7 @@ from django.db import connection
 
 from bench.bench_status import load_people, sample_iins
 from bench.broker import bench_broker, queued_tasks
+from bench.cpu import ServerCpu
 from bench.server import http_server, percentile
 from qalqan.ledger.services import trial_balance
 from qalqan.people import status as status_module
@@ -124,7 +128,8 @@ def _api(batches: list[list[dict]]) -> None:
 
     clients = int(os.environ.get("BENCH_CONTRIBUTIONS_CLIENTS", 2))
     fund = organisation_create(kind="fund", code="bench-fund", name="Benchmark fund")
-    headers = {"Authorization": f"Bearer {token_issue(organisation=fund, name='bench-contributions')}"}
+    headers = {"Authorization": f"Bearer {token_issue(organisation=fund, name='bench-contributions')}",
+               "Content-Type": "application/json"}
     broker = bench_broker("BENCH_CONTRIBUTIONS_BROKER", "redis://127.0.0.1:6379/13")
     env = {"CELERY_BROKER_URL": broker} if broker else {}
     queued = "queued on the broker (no worker runs them)" if broker else "run eagerly inside each request"
@@ -133,11 +138,11 @@ def _api(batches: list[list[dict]]) -> None:
     outcome = {"created": 0, "suspense": 0, "errors": 0}
     lock = threading.Lock()
 
-    def post(batch):
+    def post(body: bytes):
         session = getattr(local, "session", None) or requests.Session()
         local.session = session
         started = time.perf_counter()
-        response = session.post(base + "/api/v1/fund/contributions", json=batch, headers=headers, timeout=600)
+        response = session.post(base + "/api/v1/fund/contributions", data=body, headers=headers, timeout=600)
         response.raise_for_status()
         body = response.json()
         with lock:
@@ -148,13 +153,17 @@ def _api(batches: list[list[dict]]) -> None:
 
     try:
         with http_server(workers=2, threads=2, env=env) as base:
-            post(batches[0][:10])  # warm both the server and the payer accounts
+            post(json.dumps(batches[0][:10]).encode())  # warm both the server and the payer accounts
+            bodies = [json.dumps(batch).encode() for batch in [batches[0][10:]] + batches[1:]]
             outcome.update(created=0, suspense=0, errors=0)
             latencies.clear()
+            cpu = ServerCpu(base)
+            cpu.start()
             started = time.perf_counter()
             with ThreadPoolExecutor(clients) as pool:
-                list(pool.map(post, [batches[0][10:]] + batches[1:]))
+                list(pool.map(post, bodies))
             elapsed = time.perf_counter() - started
+            server_seconds, database_seconds = cpu.stop()
     finally:
         if broker:
             queued_tasks(broker, drop=True)
@@ -163,3 +172,7 @@ def _api(batches: list[list[dict]]) -> None:
           f"errors) in {len(batches)} calls of {MAX_ROWS:,} by {clients} clients; status recompute {queued}")
     print(f"API: {outcome['created'] / elapsed:,.0f} payments/s ({elapsed:.1f} s; target ≥ 20 000/s), p50 "
           f"{percentile(latencies, 50):.0f} ms / p99 {percentile(latencies, 99):.0f} ms per call")
+    stored = max(outcome["created"], 1)
+    print(f"API: CPU per payment: server {1e6 * server_seconds / stored:.1f} µs, PostgreSQL "
+          f"{1e6 * database_seconds / stored:.1f} µs (together {1e6 * (server_seconds + database_seconds) / stored:.1f}"
+          f" µs: {2 * stored / (server_seconds + database_seconds):,.0f} payments/s on two cores doing nothing else)")

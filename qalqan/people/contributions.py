@@ -214,7 +214,12 @@ SELECT reference, iin, payer_bin, kind, period, months, amount_tiyn
 FROM people_contribution WHERE reference = ANY(%s::text[])
 """
 
-_PEOPLE_SQL = "SELECT iin, id FROM people_person WHERE iin = ANY(%s::text[])"
+# One index probe per ИИН (OFFSET 0 keeps the planner from turning it into a hash join over the whole registry,
+# or a parallel scan of it, which it prices cheaper while the registry is small).
+_PEOPLE_SQL = """
+SELECT t.iin, p.id FROM unnest(%s::text[]) AS t(iin)
+CROSS JOIN LATERAL (SELECT id FROM people_person WHERE iin = t.iin OFFSET 0) AS p
+"""
 
 _INSERT_SQL = """
 INSERT INTO people_contribution (reference, iin, person_id, payer_bin, kind, period, months, amount_tiyn,

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
@@ -198,7 +199,10 @@ class Contribution(models.Model):
     amount_tiyn = models.BigIntegerField()
     overpayment = models.BooleanField(default=False, help_text="above the cap of the kind's rule for the period")
     in_suspense = models.BooleanField(default=False, help_text="the ИИН was unknown; money held in suspense")
-    transfer = models.ForeignKey("ledger.Transfer", on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    # A batch's rows are stored together and name its few transfers, in insert order: a BRIN index (below) finds a
+    # transfer's rows at a fraction of a btree's cost per insert (a btree held 10 000 entries for 6 values per batch).
+    transfer = models.ForeignKey("ledger.Transfer", on_delete=models.PROTECT, related_name="+", db_constraint=False,
+                                 db_index=False)
     match_transfer = models.ForeignKey("ledger.Transfer", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="+", db_index=False, db_constraint=False)  # partial index below
     received_at = models.DateTimeField()
@@ -216,6 +220,7 @@ class Contribution(models.Model):
             models.Index(fields=["iin"], condition=Q(in_suspense=True), name="contribution_suspense_iin"),
             models.Index(fields=["match_transfer"], condition=Q(match_transfer__isnull=False),
                          name="contribution_match_transfer"),
+            BrinIndex(fields=["transfer"], name="contribution_transfer_brin"),
         ]
 
     def __str__(self):
