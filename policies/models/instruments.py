@@ -61,7 +61,9 @@ class InstrumentEvent(models.Model):
     # indexed by (instrument, seq) alone: every read is an instrument's chain in order, and the monthly subsidy
     # run appends ≈ 12 million links, each paying for every index. The hash is not indexed: nothing looks an event
     # up by it, and a chain cannot fork ((instrument, seq) is unique; instruments_verify checks each link).
-    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="events", db_index=False)
+    # The instrument is checked once per statement by triggers (migration 0005), not by a foreign key per row.
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="events", db_index=False,
+                                   db_constraint=False)
     seq = models.PositiveIntegerField()
     kind = models.CharField(max_length=24, choices=Kind.choices)
     amount_tiyn = models.BigIntegerField(default=0)
