@@ -9,6 +9,7 @@ from datetime import date
 
 from insurers.models import ProductVersion
 from policies.models import Policy, PolicyBenefit
+from qalqan.core.sql import plain_array, quoted_array
 from qalqan.orgs.models import Organisation
 from qalqan.people.models import Person
 
@@ -57,12 +58,12 @@ SELECT person.iin, person.id, person.notify_channel, person.email,
   LEFT JOIN {ProductVersion._meta.db_table} version ON version.id = policy.version_id
   LEFT JOIN {PolicyBenefit._meta.db_table} benefit ON benefit.policy_id = policy.id
   LEFT JOIN {ClaimRule._meta.db_table} rule ON rule.product_id = version.product_id
- WHERE person.iin = ANY(%s)
+ WHERE person.iin = ANY(%s::text[])
 """
 
 
 def persons_and_policies_params(iins) -> list:
-    return [COVERING_STATUSES, sorted(set(iins))]
+    return [COVERING_STATUSES, quoted_array(sorted(set(iins)))]
 
 
 # The services other clinics have already billed for these (ИИН, day) pairs: the double-billing check. One index
@@ -79,7 +80,8 @@ SELECT person.id, event.service_code, event.service_date, event.clinic_id
 
 def billed_elsewhere_params(pairs: list[tuple[str, date]], *, clinic_id: int) -> list:
     """BILLED_ELSEWHERE's parameters for (ИИН, service date) pairs, for a clinic."""
-    return [[iin for iin, _ in pairs], [day for _, day in pairs], InsuredEvent.Status.INVALID.value, clinic_id]
+    return [quoted_array([iin for iin, _ in pairs]), plain_array([day.isoformat() for _, day in pairs]),
+            InsuredEvent.Status.INVALID.value, clinic_id]
 
 
 def facts_from(rows: list[tuple]) -> Facts:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from qalqan.audit.models import StateChange
 from qalqan.core.money import format_tiyn
+from qalqan.core.sql import plain_array, quoted_array
 from qalqan.notify.channels import channel_for
 from qalqan.notify.gathering import notifications_deliver_gathered_after_commit
 from qalqan.notify.messages import render_many
@@ -113,7 +114,7 @@ def pipelined(statements: list[tuple[str, list]]) -> list[list[tuple]]:
 # of one event): the generic plans are as good here (index probes per element). For this transaction only.
 _GENERIC_PLANS = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"
 _EXISTING = f"SELECT event_id, id, status, reasons FROM {InsuredEvent._meta.db_table} " \
-            "WHERE clinic_id = %s AND event_id = ANY(%s)"
+            "WHERE clinic_id = %s AND event_id = ANY(%s::text[])"
 # ids for the new events before they are stored: the audit rows and notices go in the same round trip
 _NEW_IDS = f"""
 WITH sequence AS MATERIALIZED (SELECT pg_get_serial_sequence('{InsuredEvent._meta.db_table}', 'id') AS name)
@@ -126,7 +127,7 @@ def _receive(*, clinic, items, now, deliver_now) -> list[Received]:
     event_ids = sorted({i.event_id for i in items})
     _plans, stored, persons_and_policies, billed, new_ids = pipelined([
         (_GENERIC_PLANS, []),
-        (_EXISTING, [clinic.pk, event_ids]),
+        (_EXISTING, [clinic.pk, quoted_array(event_ids)]),
         (PERSONS_AND_POLICIES, persons_and_policies_params(i.iin for i in items)),
         (BILLED_ELSEWHERE, billed_elsewhere_params([(i.iin, i.service_date) for i in items], clinic_id=clinic.pk)),
         (_NEW_IDS, [len(event_ids)]),
@@ -231,7 +232,7 @@ def _store(events: list[Stored], contacts: dict[int, tuple[str, str]], *, clinic
         statements.append(flagged)
     keys = billing_day_keys((e.item.iin, e.item.service_date) for e in events)
     if keys:
-        statements.append((LOCK_BILLING_DAYS, [keys]))
+        statements.append((LOCK_BILLING_DAYS, [plain_array(map(str, keys))]))
     pairs = [(e.item.iin, e.item.service_date) for e in events if e.verdict.person_id is not None]
     if pairs:
         statements.append((BILLED_ELSEWHERE, billed_elsewhere_params(pairs, clinic_id=clinic.pk)))

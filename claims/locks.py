@@ -14,7 +14,7 @@ from datetime import date
 
 from policies.locks import lock_policy
 from policies.models import Policy, PolicyBenefit
-from qalqan.core.sql import fetch_one_prepared
+from qalqan.core.sql import fetch_one_prepared, plain_array
 from qalqan.orgs.models import Organisation
 
 from .models import InsuredEvent
@@ -65,4 +65,4 @@ def lock_billing_days(keys: Iterable[tuple[str, date]]) -> int:
     ordered = billing_day_keys(keys)
     if not ordered:
         return 0
-    return fetch_one_prepared(LOCK_BILLING_DAYS, [ordered])[0]
+    return fetch_one_prepared(LOCK_BILLING_DAYS, [plain_array(map(str, ordered))])[0]

@@ -74,6 +74,16 @@ def test_a_repeated_event_id_answers_the_first_event_unchanged(clinic, citizen, 
     assert InsuredEvent.objects.count() == 1
 
 
+def test_event_ids_and_iins_with_quotes_commas_and_braces_are_taken_as_they_are(clinic, citizen, covered):
+    odd = ['a,b', 'say "hi"', '{x}', 'back\\slash', 'NULL', ' ']
+    first = clinic.api.post("/clinic/events/batch", [event_body(citizen.person, event_id=e) for e in odd]).json()
+    again = clinic.api.post("/clinic/events/batch", [event_body(citizen.person, event_id=e) for e in odd]).json()
+    assert [r["id"] for r in again["results"]] == [r["id"] for r in first["results"]]
+    assert sorted(InsuredEvent.objects.values_list("event_id", flat=True)) == sorted(odd)
+    stranger = clinic.api.post("/clinic/events", event_body('1",{2}', event_id="odd-iin")).json()
+    assert [x["code"] for x in stranger["reasons"]] == ["invalid_iin"]
+
+
 def test_another_clinic_may_use_the_same_event_id(clinic, other_clinic, citizen, covered):
     a = clinic.api.post("/clinic/events", event_body(citizen.person)).json()
     b = other_clinic.api.post("/clinic/events", event_body(citizen.person))
