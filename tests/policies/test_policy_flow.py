@@ -1,17 +1,19 @@
 import io
 from datetime import date, timedelta
 
+import segno
 from django.utils import timezone
 from pypdf import PdfReader
 
 from insurers.pricing import basic_price
-from qalqan.fund.subsidy.calculation import next_month
 from policies.models import Application, Instrument, Policy, PolicyBenefit, TopUp
+from policies.pdf import verification_url
 from policies.services import policies_daily, policy_cancel, policy_switch_insurer
-from qalqan.ledger.services import balance_of
-from qalqan.notify.models import Notification
+from qalqan.fund.subsidy.calculation import next_month
 from qalqan.fund.subsidy.models import SubsidyLine
 from qalqan.ledger.models import Transfer
+from qalqan.ledger.services import balance_of
+from qalqan.notify.models import Notification
 from qalqan.payments.models import Payment
 from tests.fund.subsidy_runs import fund_the_pool, pay_month
 
@@ -424,6 +426,20 @@ def test_policy_pdfs_rendered_one_after_another_each_hold_their_own_policy(insur
         assert "Сақтандырылушы · Застрахованный · Holder" in text
     assert texts[0] == texts[2]
     assert all(len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1 for _, pdf in renders)  # the QR code
+
+
+def test_policy_pdf_qr_code_opens_its_own_verification(insured_citizen, other_citizen, insured_people, products):
+    # QR codes are kept per verification address: each document carries the one of its own number
+    insured_people.add(other_citizen.person.pk)
+    policies = [(insured_citizen, apply(insured_citizen, "gold")["policy"]),
+                (other_citizen, apply(other_citizen, "basic")["policy"])]
+    for citizen, number in policies * 2:
+        pdf = citizen.api.get(f"/citizen/policies/{number}/pdf").content
+        image = PdfReader(io.BytesIO(pdf)).pages[0].images[0].image.convert("L")
+        modules = [[image.getpixel((x, y)) < 128 for x in range(image.width)] for y in range(image.height)]
+        expected = [[bool(dark) for dark in row]
+                    for row in segno.make_qr(verification_url(number), error="m").matrix_iter(border=1)]
+        assert modules == expected
 
 
 def test_verification_by_number_shows_masked_holder(insured_citizen, products, anonymous):
