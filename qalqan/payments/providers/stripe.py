@@ -40,12 +40,13 @@ class StripeProvider(PaymentProvider):
             params.update(payment_method=payment_method, confirm=True)
         else:
             params["payment_method_types"] = ["card"]
-        try:
-            intent = self.client.v1.payment_intents.create(
-                params=params, options={"idempotency_key": f"qalqan-payment-{payment.pk}-{payment_method or 'open'}"})
+        try:  # the plain JSON answer: the three fields read here, without building a StripeObject tree of it
+            intent = self.client.raw_request(
+                "post", "/v1/payment_intents", **params,
+                idempotency_key=f"qalqan-payment-{payment.pk}-{payment_method or 'open'}").data
         except stripe.StripeError as exc:
             raise ProviderError(getattr(exc, "user_message", None) or str(exc)) from exc
-        return Intent(ref=intent.id, client_secret=intent.client_secret or "", status=intent.status)
+        return Intent(ref=intent["id"], client_secret=intent.get("client_secret") or "", status=intent["status"])
 
     def retrieve_intent(self, *, ref: str) -> Intent:
         try:
