@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from qalqan.core.money import prorate
+from qalqan.core.sql import fetch_one_prepared
 
 from .models import AgeSexCoefficient, BasicTariff
 
@@ -46,12 +47,26 @@ class BasicPrice:
 
 
 def basic_price(*, birth_date: date, sex: str, day: date) -> BasicPrice:
-    """Annual basic price for one person on `day`: tariff × coefficient, rounded half up to a tiyn."""
-    tariff = basic_tariff_on(day).annual_tiyn
-    coefficient = coefficient_for(age=age_on(birth_date, day), sex=sex, day=day)
+    """Annual basic price for one person on `day`: tariff × coefficient, rounded half up to a tiyn (the rows
+    basic_tariff_on and coefficient_for pick, read in one prepared statement: every application asks it)."""
+    age = age_on(birth_date, day)
+    row = fetch_one_prepared(_BASIC_PRICE_SQL, [day, day, sex, age, age, day, day])
+    if row is None:
+        raise PricingTableMissing(f"no basic tariff covers {day}")
+    tariff, coefficient = row
+    if coefficient is None:
+        raise PricingTableMissing(f"no age-sex coefficient for {sex} aged {age} on {day}")
     scaled = int(coefficient * COEFFICIENT_SCALE)
     return BasicPrice(tariff_tiyn=tariff, coefficient=coefficient,
                       annual_tiyn=prorate(tariff, scaled, COEFFICIENT_SCALE))
+
+
+_BASIC_PRICE_SQL = (
+    f"SELECT t.annual_tiyn, (SELECT c.coefficient FROM {AgeSexCoefficient._meta.db_table} c "
+    "WHERE c.valid_from <= %s AND (c.valid_to IS NULL OR c.valid_to > %s) AND c.sex = %s AND c.age_from <= %s "
+    "AND c.age_to > %s ORDER BY c.valid_from DESC LIMIT 1) "
+    f"FROM {BasicTariff._meta.db_table} t WHERE t.valid_from <= %s AND (t.valid_to IS NULL OR t.valid_to > %s) "
+    "ORDER BY t.valid_from DESC LIMIT 1")
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,14 @@
 """Product reads shared by the API and pages (the public marketplace page renders marketplace_products())."""
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
+
+from qalqan.core.sql import fetch_all_prepared
+from qalqan.orgs.models import Organisation
 
 from .models import Product, ProductBenefit, ProductVersion
 
@@ -52,13 +57,36 @@ def products_of(organisation, *, day: date | None = None) -> list[Offer]:
 
 
 def offer_for(*, product_code: str, insurer_code: str | None = None, day: date | None = None) -> Offer | None:
-    """The active product on sale by code (and insurer when several insurers use the code)."""
+    """The active product on sale by code (and insurer when several insurers use the code): each product's
+    version on sale on `day` with its product and insurer in one prepared statement (every application asks it),
+    then the benefits of the one found."""
     day = day or timezone.localdate()
-    queryset = Product.objects.filter(is_active=True, code=product_code, insurer__kind="insurer")
-    if insurer_code:
-        queryset = queryset.filter(insurer__code=insurer_code)
-    offers = _offers(queryset.order_by("insurer__code"), day)
-    return offers[0] if len(offers) == 1 else None
+    sql, parts = _offer_query()
+    rows = fetch_all_prepared(sql, [product_code, insurer_code, insurer_code, day])
+    if len(rows) != 1:
+        return None
+    loaded, start = [], 0
+    for model, attnames in parts:
+        loaded.append(model.from_db(connection.alias, attnames, rows[0][start:start + len(attnames)]))
+        start += len(attnames)
+    version, product, insurer = loaded
+    Product._meta.get_field("insurer").set_cached_value(product, insurer)
+    ProductVersion._meta.get_field("product").set_cached_value(version, product)
+    prefetch_related_objects([version], "benefits")
+    return Offer(product=product, version=version)
+
+
+@cache
+def _offer_query() -> tuple[str, list[tuple[type, list[str]]]]:
+    """Each matching product's latest version from `day` (as _offers picks it), at most two rows: one is the offer."""
+    parts = [(ProductVersion, "ver"), (Product, "pro"), (Organisation, "ins")]
+    columns = ", ".join(f"{alias}.{field.column}" for model, alias in parts for field in model._meta.concrete_fields)
+    sql = (f"SELECT DISTINCT ON (ver.product_id) {columns} FROM {ProductVersion._meta.db_table} ver "
+           f"JOIN {Product._meta.db_table} pro ON pro.id = ver.product_id "
+           f"JOIN {Organisation._meta.db_table} ins ON ins.id = pro.insurer_id "
+           "WHERE pro.is_active AND pro.code = %s AND ins.kind = 'insurer' AND (%s::text IS NULL OR ins.code = %s) "
+           "AND ver.valid_from <= %s ORDER BY ver.product_id, ver.valid_from DESC, ver.number DESC LIMIT 2")
+    return sql, [(model, [f.attname for f in model._meta.concrete_fields]) for model, _ in parts]
 
 
 def own_product(organisation, code: str) -> Product | None:

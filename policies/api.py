@@ -6,13 +6,20 @@ from ninja import Field, Router, Schema, Status
 
 from qalqan.api.auth import citizen_auth
 from qalqan.api.errors import NotFound
-from qalqan.payments.selectors import payment_for_subject
+from qalqan.payments.selectors import payment_for_subject, payment_id_for_subject
 
 from .models import Application, Policy
 from .pdf import policy_pdf
 from .selectors import applications_for, policies_for, policy_of
-from .services import (POLICY_SUBJECT, TOPUP_SUBJECT, application_submit, policy_cancel, policy_renew,
-                       policy_switch_insurer, topup_request)
+from .services import (
+    POLICY_SUBJECT,
+    TOPUP_SUBJECT,
+    application_submit,
+    policy_cancel,
+    policy_renew,
+    policy_switch_insurer,
+    topup_request,
+)
 
 router = Router(tags=["citizen: policies"])
 
@@ -107,14 +114,14 @@ class SwitchIn(Schema):
 
 def application_out(application: Application) -> dict:
     policy = getattr(application, "policy", None) if application.status == Application.Status.APPROVED else None
-    payment = payment_for_subject(subject=POLICY_SUBJECT, subject_id=policy.pk) if policy else None
+    payment_id = payment_id_for_subject(subject=POLICY_SUBJECT, subject_id=policy.pk) if policy else None
     return {
         "id": application.pk, "status": application.status, "product": application.product.code,
         "insurer": application.product.insurer.code, "start_date": application.start_date,
         "end_date": application.end_date, "insured": application.insured, "price_tiyn": application.price_tiyn,
         "subsidy_tiyn": application.subsidy_tiyn, "premium_due_tiyn": application.premium_due_tiyn,
         "reasons": application.reasons, "policy": policy.number if policy else None,
-        "payment": payment.pk if payment else None,
+        "payment": payment_id,
         "renews": application.renews.number if application.renews_id else None,
     }
 

@@ -8,11 +8,12 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from qalqan.core.money import prorate
+from qalqan.core.sql import fetch_one_prepared
 from qalqan.ledger.models import Account
 from qalqan.ledger.services import account_ensure, transfer_post
 from qalqan.orgs.models import Organisation
@@ -67,19 +68,50 @@ def _append(instrument: Instrument, *, kind: str, amount_tiyn: int = 0, data: di
             first: bool = False) -> InstrumentEvent:
     """Append one link; the caller holds the instrument row lock. `first`: the instrument was created in this
     transaction and has no link yet (seq 1 after the genesis hash, without looking for a previous one)."""
-    data = json.loads(json.dumps(data or {}, default=str))  # store exactly what is hashed
+    return _append_links(instrument, [(kind, amount_tiyn, data)], first=first)[0]
+
+
+def _append_links(instrument: Instrument, links: list[tuple[str, int, dict | None]], *,
+                  first: bool = False) -> list[InstrumentEvent]:
+    """Append links (kind, amount, data) in order with one look-up of the last link and one INSERT."""
     last = None if first else instrument.events.order_by("-seq").values("seq", "hash").first()
-    seq = last["seq"] + 1 if last else 1
+    seq = last["seq"] if last else 0
     prev_hash = last["hash"] if last else GENESIS_HASH
     at = timezone.now()
-    digest = event_hash(prev_hash=prev_hash, number=instrument.number, seq=seq, kind=kind,
-                        amount_tiyn=amount_tiyn, data=data, at=at)
-    return InstrumentEvent.objects.create(instrument=instrument, seq=seq, kind=kind, amount_tiyn=amount_tiyn,
-                                          data=data, prev_hash=prev_hash, hash=digest, at=at)
+    events = []
+    for kind, amount_tiyn, data in links:
+        data = json.loads(json.dumps(data or {}, default=str))  # store exactly what is hashed
+        seq += 1
+        digest = event_hash(prev_hash=prev_hash, number=instrument.number, seq=seq, kind=kind,
+                            amount_tiyn=amount_tiyn, data=data, at=at)
+        events.append(InstrumentEvent(instrument=instrument, seq=seq, kind=kind, amount_tiyn=amount_tiyn, data=data,
+                                      prev_hash=prev_hash, hash=digest, at=at))
+        prev_hash = digest
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+        return events
+    return InstrumentEvent.objects.bulk_create(events)
 
 
 def instrument_lock(instrument_id: int) -> Instrument:
-    return Instrument.objects.select_for_update(of=("self",), no_key=True).select_related("custodian").get(pk=instrument_id)
+    """The instrument row locked FOR NO KEY UPDATE (of itself only) with its custodian, as select_related loads
+    it, in one prepared statement (every payment locks one)."""
+    row = fetch_one_prepared(_INSTRUMENT_LOCK_SQL, [instrument_id])
+    if row is None:
+        raise Instrument.DoesNotExist("Instrument matching query does not exist.")
+    instrument = Instrument.from_db(connection.alias, _INSTRUMENT_FIELDS, row[:len(_INSTRUMENT_FIELDS)])
+    custodian = Organisation.from_db(connection.alias, _ORGANISATION_FIELDS, row[len(_INSTRUMENT_FIELDS):])
+    Instrument._meta.get_field("custodian").set_cached_value(instrument, custodian)
+    return instrument
+
+
+_INSTRUMENT_FIELDS = [f.attname for f in Instrument._meta.concrete_fields]
+_ORGANISATION_FIELDS = [f.attname for f in Organisation._meta.concrete_fields]
+_INSTRUMENT_LOCK_SQL = (
+    "SELECT " + ", ".join([f"i.{f.column}" for f in Instrument._meta.concrete_fields]
+                          + [f"o.{f.column}" for f in Organisation._meta.concrete_fields])
+    + f" FROM {Instrument._meta.db_table} i JOIN {Organisation._meta.db_table} o ON o.id = i.custodian_id "
+    "WHERE i.id = %s FOR NO KEY UPDATE OF i")
 
 
 @transaction.atomic
@@ -104,7 +136,15 @@ def instrument_issue(*, holder, custodian: Organisation, face_value_tiyn: int, v
     return instrument
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class NewEvent:
+    """An event for instrument_record_events: kind, amount, data and (optionally) the new face value."""
+    kind: str
+    amount_tiyn: int = 0
+    data: dict | None = None
+    face_value_tiyn: int | None = None
+
+
 def instrument_record(*, instrument_id: int, kind: str, amount_tiyn: int = 0, data: dict | None = None,
                       face_value_tiyn: int | None = None) -> InstrumentEvent:
     """Append an event (funded, data_delivered, drawn, suspended, reinstated, expired, cancelled).
@@ -112,30 +152,40 @@ def instrument_record(*, instrument_id: int, kind: str, amount_tiyn: int = 0, da
     `face_value_tiyn`, when given, sets the new face value (e.g. after a top-up) and is recorded in the event.
     `issued`, `custodian_changed` and `renewed` have their own services.
     """
-    if kind not in EVENT_RULES or kind in OWN_SERVICE_KINDS:
-        raise ValueError(f"{kind!r} is not an event instrument_record writes")
+    return instrument_record_events(instrument_id=instrument_id, events=[
+        NewEvent(kind=kind, amount_tiyn=amount_tiyn, data=data, face_value_tiyn=face_value_tiyn)])[0]
+
+
+@transaction.atomic
+def instrument_record_events(*, instrument_id: int, events: list[NewEvent]) -> list[InstrumentEvent]:
+    """Append several events in order under one lock of the instrument (each checked against the status the
+    ones before it left), with one look-up of the last link and one INSERT; all or none are recorded."""
     instrument = instrument_lock(instrument_id)
-    allowed_from, new_status = EVENT_RULES[kind]
-    if instrument.status not in allowed_from:
-        raise InstrumentEventRefused(f"{kind} is not allowed for an instrument that is {instrument.status}",
-                                     object=instrument, method=instrument_record)
-    data = dict(data or {})
-    changed = []
-    if face_value_tiyn is not None:
-        if face_value_tiyn < 0:
-            raise ValueError("face value cannot be negative")
-        data["face_value_tiyn"] = face_value_tiyn
-        instrument.face_value_tiyn = face_value_tiyn
-        changed.append("face_value_tiyn")
-    if new_status and new_status != instrument.status:
-        instrument.status = new_status
-        changed.append("status")
-    elif kind == Kind.FUNDED and instrument.status == Status.ISSUED:
-        instrument.status = Status.ACTIVE
-        changed.append("status")
+    changed, links = set(), []
+    for event in events:
+        if event.kind not in EVENT_RULES or event.kind in OWN_SERVICE_KINDS:
+            raise ValueError(f"{event.kind!r} is not an event instrument_record writes")
+        allowed_from, new_status = EVENT_RULES[event.kind]
+        if instrument.status not in allowed_from:
+            raise InstrumentEventRefused(f"{event.kind} is not allowed for an instrument that is {instrument.status}",
+                                         object=instrument, method=instrument_record)
+        data = dict(event.data or {})
+        if event.face_value_tiyn is not None:
+            if event.face_value_tiyn < 0:
+                raise ValueError("face value cannot be negative")
+            data["face_value_tiyn"] = event.face_value_tiyn
+            instrument.face_value_tiyn = event.face_value_tiyn
+            changed.add("face_value_tiyn")
+        if new_status and new_status != instrument.status:
+            instrument.status = new_status
+            changed.add("status")
+        elif event.kind == Kind.FUNDED and instrument.status == Status.ISSUED:
+            instrument.status = Status.ACTIVE
+            changed.add("status")
+        links.append((event.kind, event.amount_tiyn, data))
     if changed:
-        instrument.save(update_fields=changed)
-    return _append(instrument, kind=kind, amount_tiyn=amount_tiyn, data=data)
+        instrument.save(update_fields=sorted(changed))
+    return _append_links(instrument, links)
 
 
 def unearned_tiyn(instrument: Instrument, on_date: date, advance_tiyn: int | None = None) -> int:

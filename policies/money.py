@@ -5,9 +5,15 @@ premium account; a refund moves the insurer's premium account → refunds:payabl
 payment provider). The fund's subsidy is not posted here: the monthly subsidy run pays it (source → fund
 clearing → the insurer's premium account, qalqan.fund.subsidy.services).
 """
+from collections.abc import Callable
+
 from qalqan.ledger.models import Account
-from qalqan.ledger.services import account_ensure, transfer_post
-from qalqan.payments.services import clearing_account, refunds_account
+from qalqan.ledger.services import UnknownAccount, account_ensure, transfer_post
+from qalqan.payments.services import (
+    clearing_account,
+    clearing_account_code,
+    refunds_account,
+)
 
 from .instruments import premium_account_code
 
@@ -21,9 +27,20 @@ def fund_clearing_account() -> Account:
     return account_ensure(code="fund:clearing", kind=Account.Kind.FUND_CLEARING, name="Fund subsidy clearing")
 
 
+def _post(*, key: str, lines: list[tuple[str, Callable[[], Account], int]], reason: str, ref) -> None:
+    """Post by account code (the ledger looks the accounts up in its one call); only when it does not know one
+    yet are the accounts opened (each line's `open`, account_ensure) and the transfer posted again."""
+    try:
+        transfer_post(key=key, lines=[(code, amount) for code, _, amount in lines], reason=reason, ref=ref)
+    except UnknownAccount:
+        transfer_post(key=key, lines=[(open_account(), amount) for _, open_account, amount in lines], reason=reason,
+                      ref=ref)
+
+
 def post_citizen_payment(*, key: str, provider: str, insurer, amount_tiyn: int, ref) -> None:
-    transfer_post(key=key, lines=[(clearing_account(provider), -amount_tiyn), (premium_account(insurer), amount_tiyn)],
-                  reason="policy.premium", ref=ref)
+    _post(key=key, lines=[(clearing_account_code(provider), lambda: clearing_account(provider), -amount_tiyn),
+                          (premium_account_code(insurer), lambda: premium_account(insurer), amount_tiyn)],
+          reason="policy.premium", ref=ref)
 
 
 def post_to_refunds(*, key: str, insurer, amount_tiyn: int, ref) -> None:

@@ -17,9 +17,15 @@ from qalqan.notify.services import notify_send
 from qalqan.payments.models import Payment
 from qalqan.payments.services import payment_create
 
-from . import locks, money
-from . import eligibility
-from .instruments import instrument_issue, instrument_record, instrument_renew, instrument_transfer_custody
+from . import eligibility, locks, money
+from .instruments import (
+    NewEvent,
+    instrument_issue,
+    instrument_record,
+    instrument_record_events,
+    instrument_renew,
+    instrument_transfer_custody,
+)
 from .models import Application, InstrumentEvent, Policy, PolicyBenefit, TopUp
 
 logger = logging.getLogger(__name__)
@@ -76,16 +82,15 @@ def _application_decide(*, person, offer, start: date, today: date, by: str, ren
         person=person, product=offer.product, version=offer.version, start_date=start, end_date=end,
         insured=insured, price_tiyn=q.price_tiyn, subsidy_tiyn=q.subsidy_tiyn, premium_due_tiyn=q.due_tiyn,
         renews=renews)
-    application.submit(by=by)
-    application.save()
+    application.submit(by=by)  # each transition leaves its audit row; the row is saved once, decided
     reasons = _application_problems(application, person)
     now = timezone.now()
     if reasons:
         application.reject(at=now, reasons=reasons, by="system", reason="; ".join(r["code"] for r in reasons))
-        application.save()
+        application.save(update_fields=["status", "decided_at", "reasons"])
         return application
     application.approve(at=now, by="system")
-    application.save()
+    application.save(update_fields=["status", "decided_at"])
     policy_issue(application=application, today=today)
     return application
 
@@ -139,30 +144,34 @@ def policy_issue(*, application: Application, today: date) -> Policy:
         for b in version.benefits.all())
     if policy.premium_tiyn > 0:
         policy.await_payment(deadline=today + timedelta(days=PAYMENT_DAYS), by="system")
-        policy.save()
+        policy.save(update_fields=["status", "payment_deadline", "updated_at"])
         payment_create(person=policy.holder, subject=POLICY_SUBJECT, subject_id=policy.pk,
                        amount_tiyn=policy.premium_tiyn)
-        notify_send(person_id=policy.holder_id, kind="policy_issued",
+        notify_send(person_id=policy.holder_id, person=policy.holder, kind="policy_issued",
                     context={"number": policy.number, "due": _tenge(policy.premium_tiyn)})
     else:
         _activate(policy)
     return policy
 
 
-def _activate(policy: Policy) -> None:
+def _activate(policy: Policy, *, paid: NewEvent | None = None) -> None:
     """Make a locked policy active. The fund's subsidy is not posted here: the monthly subsidy run
     (qalqan.fund.subsidy) pays every active subsidised policy its month, with a `funded` event of the amount,
     so a policy activated today is paid by the next run (by an adjustment line when the month's run was already
     calculated). The instrument records the fund's commitment now (a `funded` event of 0 naming the subsidy),
-    which also makes a fully subsidised instrument active from the first day, as its policy is."""
+    which also makes a fully subsidised instrument active from the first day, as its policy is. `paid`: the
+    citizen's `funded` event, recorded first, under the same lock of the instrument."""
     policy.activate(at=timezone.now(), by="system")
-    policy.save()
+    policy.save(update_fields=["status", "activated_at", "updated_at"])
     _renewal_take_instrument(policy)
+    events = [paid] if paid else []
     if policy.subsidy_tiyn > 0 and not renewal_pending(policy):
-        instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.FUNDED, amount_tiyn=0,
-                          data={"source": "fund", "policy": policy.pk, "subsidy_tiyn": policy.subsidy_tiyn,
-                                "paid": "monthly, by the subsidy run"})
-    notify_send(person_id=policy.holder_id, kind="policy_paid",
+        events.append(NewEvent(kind=InstrumentEvent.Kind.FUNDED, amount_tiyn=0,
+                               data={"source": "fund", "policy": policy.pk, "subsidy_tiyn": policy.subsidy_tiyn,
+                                     "paid": "monthly, by the subsidy run"}))
+    if events:
+        instrument_record_events(instrument_id=policy.instrument_id, events=events)
+    notify_send(person_id=policy.holder_id, person=policy.holder, kind="policy_paid",
                 context={"number": policy.number, "valid_until": (policy.end_date - timedelta(days=1)).isoformat()})
 
 
@@ -178,9 +187,8 @@ def policy_paid(*, payment: Payment) -> str:
     money.post_citizen_payment(key=f"policy-premium-{policy.pk}", provider=payment.provider, insurer=policy.insurer,
                                amount_tiyn=payment.amount_tiyn, ref=policy)
     _renewal_take_instrument(policy, paying=True)
-    instrument_record(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.FUNDED,
-                      amount_tiyn=payment.amount_tiyn, data={"source": payment.provider, "payment": payment.pk})
-    _activate(policy)
+    _activate(policy, paid=NewEvent(kind=InstrumentEvent.Kind.FUNDED, amount_tiyn=payment.amount_tiyn,
+                                    data={"source": payment.provider, "payment": payment.pk}))
     return "activated"
 
 
@@ -222,7 +230,7 @@ def renewal_pending(policy: Policy) -> bool:
     """A renewal whose instrument still carries the term it renews (the next term has not taken it yet)."""
     if not policy.application_id:
         return False
-    renews_id = Application.objects.filter(pk=policy.application_id).values_list("renews_id", flat=True).first()
+    renews_id = policy.application.renews_id  # loaded with the policy by locks.lock_policy (else one query)
     if renews_id is None:
         return False
     return not InstrumentEvent.objects.filter(instrument_id=policy.instrument_id, kind=InstrumentEvent.Kind.RENEWED,

@@ -13,11 +13,13 @@ from .messages import render
 from .models import Notification
 
 
-@transaction.atomic
-def notify_send(*, person_id: int, kind: str, context: dict) -> Notification:
+@transaction.atomic(savepoint=False)
+def notify_send(*, person_id: int, kind: str, context: dict, person: Person | None = None) -> Notification:
     """Write the message to the outbox now, on the person's channel (qalqan/notify/channels.py); a Celery
-    task delivers it after the transaction commits."""
-    person = Person.objects.only("notify_channel", "email").get(pk=person_id)
+    task delivers it after the transaction commits. `person`: the person's row when the caller has it already
+    (read in this transaction), else it is read here."""
+    if person is None or person.pk != person_id:
+        person = Person.objects.only("notify_channel", "email").get(pk=person_id)
     notification = Notification.objects.create(person_id=person_id, kind=kind, context=context,
                                                body=render(kind, context), channel=channel_of(person, kind))
     notifications_deliver_after_commit([notification.pk])

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from qalqan.api.errors import ApiProblem, Conflict
+from qalqan.core.sql import fetch_one_prepared
 from qalqan.ledger.services import account_ensure, transfer_post
 
 from .models import Payment, WebhookEvent
@@ -31,8 +32,12 @@ class BadSignature(Exception):
     pass
 
 
+def clearing_account_code(provider: str) -> str:
+    return f"clearing:{provider}"
+
+
 def clearing_account(provider: str):
-    return account_ensure(code=f"clearing:{provider}", kind="payment_clearing",
+    return account_ensure(code=clearing_account_code(provider), kind="payment_clearing",
                           name=f"Payment clearing ({provider})", may_go_negative=True)
 
 
@@ -65,6 +70,19 @@ def payment_create(*, person, subject: str, subject_id: int, amount_tiyn: int) -
     return payment
 
 
+_PAYMENT_COLUMNS = [f.attname for f in Payment._meta.concrete_fields]
+_PAYMENT_SELECT = (f"SELECT {', '.join(f.column for f in Payment._meta.concrete_fields)} "
+                   f"FROM {Payment._meta.db_table} WHERE ")
+_LOCK_OWN_PAYMENT = _PAYMENT_SELECT + "id = %s AND person_id = %s FOR UPDATE"
+_LOCK_PROVIDER_PAYMENT = _PAYMENT_SELECT + "provider = %s AND provider_ref = %s FOR UPDATE"
+
+
+def _payment_locked(sql: str, params: list) -> Payment | None:
+    """A payment row locked FOR UPDATE by one prepared statement (each payment and each webhook locks one)."""
+    row = fetch_one_prepared(sql, params)
+    return Payment.from_db(connection.alias, _PAYMENT_COLUMNS, row) if row else None
+
+
 @dataclass(frozen=True)
 class Started:
     payment: Payment
@@ -76,7 +94,9 @@ def payment_start(*, payment_id: int, person_id: int, provider: str, payment_met
                   by: str = "system") -> Started:
     """Start paying with a provider. Two tabs at once: the row lock makes the second wait and get the
     same intent back, so one charge at most. The provider call happens under the row lock (short)."""
-    payment = Payment.objects.select_for_update().get(pk=payment_id, person_id=person_id)
+    payment = _payment_locked(_LOCK_OWN_PAYMENT, [payment_id, person_id])
+    if payment is None:
+        raise Payment.DoesNotExist("Payment matching query does not exist.")
     backend = provider_for(provider)
     if payment.status == Payment.Status.PROCESSING:
         if payment.provider != provider:
@@ -90,7 +110,7 @@ def payment_start(*, payment_id: int, person_id: int, provider: str, payment_met
     except ProviderError as exc:
         raise PaymentRefused(f"the provider refused the payment: {exc}") from None
     payment.start(provider=provider, provider_ref=intent.ref, by=by)
-    payment.save()
+    payment.save(update_fields=["status", "provider", "provider_ref", "failure_reason", "updated_at"])
     if intent.settled:
         _succeed(payment, by=provider)
     return Started(payment=payment, intent=intent)
@@ -98,7 +118,7 @@ def payment_start(*, payment_id: int, person_id: int, provider: str, payment_met
 
 def _succeed(payment: Payment, *, by: str) -> None:
     payment.succeed(at=timezone.now(), by=by)
-    payment.save()
+    payment.save(update_fields=["status", "succeeded_at", "updated_at"])
     payment_succeeded.send(sender=Payment, payment=payment)
 
 
@@ -113,7 +133,7 @@ def payment_settle(*, provider: str, ref: str, succeeded: bool, amount_tiyn: int
 def _settle(*, provider: str, ref: str, succeeded: bool, amount_tiyn: int | None = None,
             currency: str | None = None, reason: str = "") -> str:
     """payment_settle inside the caller's transaction (the webhook's: no savepoint of its own)."""
-    payment = Payment.objects.select_for_update().filter(provider=provider, provider_ref=ref).first()
+    payment = _payment_locked(_LOCK_PROVIDER_PAYMENT, [provider, ref])
     if payment is None:
         logger.warning("%s event for an unknown intent %s: nothing done", provider, ref)
         return "unknown_intent"

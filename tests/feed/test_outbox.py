@@ -196,3 +196,49 @@ def test_two_relays_at_once_never_send_a_message_twice(refdata, make_org, make_p
     assert sum(r.delivered for r in results) == 12
     assert len(receiver.ids()) == len(set(receiver.ids())) == 12
     assert OutboxMessage.objects.filter(delivered_at__isnull=False).count() == 12
+
+
+
+@pytest.fixture
+def relay_runs(settings, monkeypatch):
+    """The relay runs queued after commits (FEED_RELAY_ON_COMMIT on from now; set it after the fixtures' own
+    policies: the test's transaction never commits, so a run they queued would stand for the whole test)."""
+    from qalqan.feed import tasks
+
+    settings.FEED_RELAY_ON_COMMIT = True
+    queued = []
+    monkeypatch.setattr(tasks.outbox_relay, "delay", lambda: queued.append(1))
+    return queued
+
+
+def test_one_relay_run_is_queued_per_transaction_however_many_messages_it_writes(
+        new_policy, request, django_capture_on_commit_callbacks):
+    policy = new_policy()
+    queued = request.getfixturevalue("relay_runs")
+    before = OutboxMessage.objects.count()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        locked = Policy.objects.get(pk=policy.pk)
+        locked.suspend(by="test")
+        locked.save()
+        locked.resume(by="test")
+        locked.save()
+    assert OutboxMessage.objects.count() == before + 2
+    assert queued == [1]
+
+
+def test_a_relay_run_queued_in_a_rolled_back_savepoint_is_queued_again_by_the_next_message(
+        new_policy, request, django_capture_on_commit_callbacks):
+    policy = new_policy()
+    queued = request.getfixturevalue("relay_runs")
+    before = OutboxMessage.objects.count()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():  # its message and its relay run roll back
+            locked = Policy.objects.get(pk=policy.pk)
+            locked.suspend(by="test")
+            locked.save()
+            raise RuntimeError("the savepoint rolls back")
+        locked = Policy.objects.get(pk=policy.pk)
+        locked.suspend(by="test")
+        locked.save()
+    assert OutboxMessage.objects.count() == before + 1
+    assert queued == [1]

@@ -7,7 +7,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.utils import InternalError, ProgrammingError
 
 from policies.instruments import (
-    InstrumentEventRefused, event_hash, instrument_issue, instrument_record, instruments_verify,
+    InstrumentEventRefused,
+    NewEvent,
+    event_hash,
+    instrument_issue,
+    instrument_record,
+    instrument_record_events,
+    instruments_verify,
 )
 from policies.models import GENESIS_HASH, Instrument, InstrumentEvent
 from policies.numbers import instrument_number_is_valid
@@ -55,6 +61,27 @@ def test_events_chain_each_to_the_previous_hash(instrument):
     instrument.refresh_from_db()
     assert instrument.status == "active"
     assert instruments_verify() == (1, None)
+
+
+def test_several_events_in_one_call_chain_in_order_under_one_lock(instrument):
+    funded, zero = instrument_record_events(instrument_id=instrument.pk, events=[
+        NewEvent(kind="funded", amount_tiyn=1_000, data={"payment": 1}),
+        NewEvent(kind="funded", data={"source": "fund"}, face_value_tiyn=40_000_000)])
+    assert [e.seq for e in instrument.events.all()] == [1, 2, 3]
+    assert funded.prev_hash == instrument.events.get(seq=1).hash and zero.prev_hash == funded.hash
+    assert InstrumentEvent.objects.get(pk=zero.pk).data == {"source": "fund", "face_value_tiyn": 40_000_000}
+    instrument.refresh_from_db()
+    assert (instrument.status, instrument.face_value_tiyn) == ("active", 40_000_000)
+    assert instruments_verify() == (1, None)
+
+
+def test_a_refused_event_among_several_records_none_of_them(instrument):
+    with pytest.raises(InstrumentEventRefused):
+        instrument_record_events(instrument_id=instrument.pk, events=[
+            NewEvent(kind="cancelled"), NewEvent(kind="funded", amount_tiyn=1_000)])
+    assert instrument.events.count() == 1
+    instrument.refresh_from_db()
+    assert instrument.status == "issued"
 
 
 @pytest.mark.parametrize("path, refused, status", [
