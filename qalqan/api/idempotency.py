@@ -7,9 +7,11 @@ import hashlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils import timezone
+
+from qalqan.core.sql import execute_prepared
 
 from .errors import problem_response
 from .models import IdempotencyRecord
@@ -50,13 +52,22 @@ def idempotent_response(request, *, caller: str, key: str, get_response) -> Http
         return response
 
 
+# A fresh key is one statement (no savepoint); a key another request holds makes it wait for that request's
+# transaction and then insert nothing.
+_CLAIM_SQL = (f"INSERT INTO {IdempotencyRecord._meta.db_table} (caller, key, fingerprint, status_code, content_type, "
+              "body, created_at) VALUES (%s, %s, %s, NULL, '', ''::bytea, %s) "
+              "ON CONFLICT ON CONSTRAINT idempotency_caller_key_uniq DO NOTHING RETURNING id")
+
+
 def _claim(*, caller: str, key: str, fingerprint: str) -> IdempotencyRecord:
     """The locked record for (caller, key): a fresh one to fill in, or the finished first answer."""
-    try:
-        with transaction.atomic():
-            return IdempotencyRecord.objects.create(caller=caller, key=key, fingerprint=fingerprint)
-    except IntegrityError:
-        pass  # another request holds or held this key; its transaction has finished by now
+    now = timezone.now()
+    row = execute_prepared(_CLAIM_SQL, [caller, key, fingerprint, now])
+    if row:
+        record = IdempotencyRecord(id=row[0][0], caller=caller, key=key, fingerprint=fingerprint, created_at=now)
+        record._state.adding, record._state.db = False, connection.alias
+        return record
+    # another request holds or held this key; its transaction has finished by now
     record = IdempotencyRecord.objects.select_for_update().get(caller=caller, key=key)
     expired = record.created_at < timezone.now() - timedelta(hours=settings.IDEMPOTENCY_TTL_HOURS)
     if expired:
