@@ -88,51 +88,58 @@ def _reference_problems(person: PersonIn, categories: set[str], regions: set[str
     return problems
 
 
-# One statement per batch: the people (E-mail is optional in a registry row: an empty or absent one keeps what
-# the person gave on their page), then their category memberships — for a person just inserted every category
-# opens; for one updated, open memberships not named any more close today and named ones not open yet open.
-# A row's categories travel as one comma-joined text (codes are slugs). Planned for each batch's size, without JIT
-# (the planner's guess of ten categories a row priced it high enough to spend a second compiling it).
+# Two statements per batch: the people, then their category memberships. E-mail is optional in a registry row: an
+# empty or absent one keeps what the person gave on their page. The memberships come in a statement of their own
+# so that they are read after the people's row locks are held: a batch naming someone a concurrent batch is
+# changing waits for it at the person's row and then sees the memberships it committed (in one statement they
+# would be read from a snapshot taken before that wait). For a person just inserted every category opens; for one
+# updated, open memberships not named any more close today and named ones not open yet open. A row's categories
+# travel as one comma-joined text (codes are slugs). Planned for each batch's size, without JIT (the planner's
+# guess of ten categories a row priced the memberships high enough to spend a second compiling them).
 _UPSERT_SQL = """
-WITH batch AS (
-    SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::date[], %s::text[], %s::text[],
-                         %s::text[], %s::text[], %s::text[])
-        AS t(iin, last_name, first_name, middle_name, birth_date, sex, phone, region, email, categories)
-), person AS (
-    INSERT INTO people_person (iin, last_name, first_name, middle_name, birth_date, sex, phone, region, email,
-                               created_at, updated_at)
-    SELECT iin, last_name, first_name, middle_name, birth_date, sex, phone, region, email, %s, %s FROM batch
-    ON CONFLICT (iin) DO UPDATE SET
-        last_name = EXCLUDED.last_name, first_name = EXCLUDED.first_name, middle_name = EXCLUDED.middle_name,
-        birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, phone = EXCLUDED.phone, region = EXCLUDED.region,
-        email = COALESCE(NULLIF(EXCLUDED.email, ''), people_person.email),
-        updated_at = EXCLUDED.updated_at
-    RETURNING id, iin, (xmax = 0) AS inserted
+INSERT INTO people_person (iin, last_name, first_name, middle_name, birth_date, sex, phone, region, email,
+                           created_at, updated_at)
+SELECT t.*, %s, %s
+FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::date[], %s::text[], %s::text[], %s::text[],
+            %s::text[]) AS t(iin, last_name, first_name, middle_name, birth_date, sex, phone, region, email)
+ON CONFLICT (iin) DO UPDATE SET
+    last_name = EXCLUDED.last_name, first_name = EXCLUDED.first_name, middle_name = EXCLUDED.middle_name,
+    birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, phone = EXCLUDED.phone, region = EXCLUDED.region,
+    email = COALESCE(NULLIF(EXCLUDED.email, ''), people_person.email),
+    updated_at = EXCLUDED.updated_at
+RETURNING id, iin, (xmax = 0) AS inserted
+"""
+
+_MEMBERSHIPS_SQL = """
+WITH person AS (
+    SELECT * FROM unnest(%s::bigint[], %s::boolean[], %s::text[]) AS t(id, inserted, categories)
 ), wanted AS (
-    SELECT p.id AS person_id, p.inserted, code
-    FROM person p JOIN batch b ON b.iin = p.iin, unnest(string_to_array(b.categories, ',')) AS code
+    SELECT p.id AS person_id, p.inserted, code FROM person p, unnest(string_to_array(p.categories, ',')) AS code
 ), closed AS (
     UPDATE people_categorymembership m SET valid_to = %s
     FROM person p
     WHERE m.person_id = p.id AND NOT p.inserted AND m.valid_to IS NULL
       AND NOT EXISTS (SELECT FROM wanted w WHERE w.person_id = m.person_id AND w.code = m.category)
-), opened AS (
-    INSERT INTO people_categorymembership (person_id, category, valid_from, valid_to)
-    SELECT w.person_id, w.code, %s, NULL FROM wanted w
-    WHERE w.inserted OR NOT EXISTS (SELECT FROM people_categorymembership m WHERE m.person_id = w.person_id
-                                    AND m.category = w.code AND m.valid_to IS NULL)
 )
-SELECT id, iin, inserted FROM person
+INSERT INTO people_categorymembership (person_id, category, valid_from, valid_to)
+SELECT w.person_id, w.code, %s, NULL FROM wanted w
+WHERE w.inserted OR NOT EXISTS (SELECT FROM people_categorymembership m WHERE m.person_id = w.person_id
+                                AND m.category = w.code AND m.valid_to IS NULL)
 """
 
 
 def _store(rows: list[PersonRow], *, today: date) -> list[tuple[int, str, bool]]:
     """(id, ИИН, inserted) of every row."""
-    iins, last, first, middle, births, sexes, phones, regions, emails, categories = zip(*rows)
+    iins, last, first, middle, births, sexes, phones, regions, emails, _ = zip(*rows)
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
-    return execute_bound(_UPSERT_SQL, [
-        plain_array(iins), quoted_array(last), quoted_array(first), quoted_array(middle), plain_array(births),
-        plain_array(sexes), quoted_array(phones), quoted_array(regions), quoted_array(emails),
-        quoted_array([",".join(codes) for codes in categories]), now, now, today, today])
+    stored = execute_bound(_UPSERT_SQL, [
+        now, now, plain_array(iins), quoted_array(last), quoted_array(first), quoted_array(middle),
+        plain_array(births), plain_array(sexes), quoted_array(phones), quoted_array(regions), quoted_array(emails)])
+    categories = {row.iin: ",".join(row.categories) for row in rows}
+    if any(not inserted or categories[iin] for _, iin, inserted in stored):
+        execute_bound(_MEMBERSHIPS_SQL, [
+            plain_array([str(pk) for pk, _, _ in stored]), plain_array(["t" if new else "f" for _, _, new in stored]),
+            quoted_array([categories[iin] for _, iin, _ in stored]), today, today])
+    return stored

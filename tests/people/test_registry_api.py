@@ -154,3 +154,47 @@ def test_a_reload_closes_and_opens_memberships_of_many_people_in_one_call(fund, 
         open_codes.setdefault(person_iin, set()).add(code)
     assert all(open_codes.get(row["iin"], set()) == set(row["categories"]) for row in rows)
     assert CategoryMembership.objects.filter(valid_to__isnull=False).count() == 150  # student and none closed one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_batches_naming_the_same_new_person_at_once_leave_the_later_ones_categories(refdata):
+    """The second batch waits at the person's row for the first to commit, then reads the memberships it left:
+    no duplicate open membership, and the categories are the later batch's."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from qalqan.people.services import people_upsert
+
+    first, second = person_row(categories=["employee"]), None
+    second = {**first, "categories": ["employee", "student"]}
+    stored, outcome = threading.Event(), {}
+
+    def earlier():
+        try:
+            with transaction.atomic():
+                outcome["earlier"] = people_upsert(rows=[first]).created
+                stored.set()
+                threading.Event().wait(1.0)  # hold the person's row while the later batch arrives
+        finally:
+            connection.close()
+
+    def later():
+        stored.wait(30)
+        try:
+            outcome["later"] = people_upsert(rows=[second]).updated
+        except Exception as exc:  # noqa: BLE001 — the assertion below names it
+            outcome["later"] = repr(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=earlier), threading.Thread(target=later)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert outcome == {"earlier": 1, "later": 1}
+    person = Person.objects.get(iin=first["iin"])
+    assert sorted(person.memberships.filter(valid_to__isnull=True).values_list("category", flat=True)) == [
+        "employee", "student"]
+    assert person.memberships.count() == 2
