@@ -404,6 +404,7 @@ def test_policy_pdf_holds_number_masked_name_and_verification(insured_citizen, p
     assert number in text and person.masked_name in text and person.last_name not in text
     assert f"/api/v1/policies/verify/{number}" in text
     assert "Полис" in text and "Health insurance policy" in text and "Сақтандырушы" in text
+    assert "Төлемді күтуде · Ожидает оплаты · Awaiting payment" in text  # the status in words, not its code
 
 
 def test_policy_pdfs_rendered_one_after_another_each_hold_their_own_policy(insured_citizen, other_citizen,
