@@ -117,7 +117,7 @@ class SubsidyLine(models.Model):
         NORMAL = "normal", pgettext_lazy("subsidy line kind", "Monthly payment")
         ADJUSTMENT = "adjustment", pgettext_lazy("subsidy line kind", "Adjustment")
 
-    # no single-column indexes either: lines are only read by run (the unique key and run_insurer serve every
+    # no single-column indexes either: lines are only read by run (the unique key and insurer_run serve every
     # read), and every index is maintained for each of the ≈ 12 million rows the national run inserts
     run = models.ForeignKey(SubsidyRun, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
                             related_name="lines")
@@ -141,7 +141,9 @@ class SubsidyLine(models.Model):
                                    name="subsidy_line_normal_positive"),
             models.CheckConstraint(condition=~Q(amount_tiyn=0), name="subsidy_line_not_zero"),
         ]
-        indexes = [models.Index(fields=["run", "insurer", "id"], name="subsidy_line_run_insurer")]
+        # insurer first: the unique key must be the only index that starts with the run, else a range of the run's
+        # policies read before the run's statistics exist may be served by (run, …) and filter the whole run
+        indexes = [models.Index(fields=["insurer", "run", "id"], name="subsidy_line_insurer_run")]
 
     def __str__(self):
         return f"{self.kind} {self.policy_id} {self.amount_tiyn}"
