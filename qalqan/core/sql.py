@@ -34,7 +34,7 @@ def execute_prepared(sql: str, params: list) -> list[tuple]:
     return _run(sql, params, lambda cursor: cursor.fetchall() if cursor.description is not None else [])
 
 
-def execute_bound(sql: str, params: list) -> list[tuple]:
+def execute_bound(sql: str, params: list | dict) -> list[tuple]:
     """execute_prepared, but planned for each call's values: for a batch statement whose best plan depends on
     the batch's size (a generic plan guesses 10 elements for every array parameter)."""
     return _run(sql, params, lambda cursor: cursor.fetchall() if cursor.description is not None else [],

@@ -23,7 +23,7 @@ from qalqan.core.kzid import (
     parse_iin,
     validate_bin,
 )
-from qalqan.core.sql import fetch_all_prepared, plain_array, quoted_array
+from qalqan.core.sql import execute_bound, fetch_all_prepared, plain_array, quoted_array
 from qalqan.ledger.services import UnknownAccount, account_ensure, transfer_post
 
 from .models import Contribution, PayerKind
@@ -264,7 +264,8 @@ def _store(rows: list[_Row], *, today: date, look_up_existing: bool) -> IntakeRe
         persons = [person_by_iin.get(r.iin) for r in new]
         for row, person in zip(new, persons):
             totals[(row.kind, person is None)] += row.amount_tiyn
-        transfer_by_group = {group: str(pk) for group, pk in _post(totals, today=today).items()}
+        # Everything but the transfer column before the transfers: from the first transfer to the commit this
+        # batch holds the row locks of the pool and payer accounts, which every other batch waits for.
         columns = {
             "reference": quoted_array([r.reference for r in new]),
             "iin": plain_array([r.iin for r in new]),
@@ -275,16 +276,18 @@ def _store(rows: list[_Row], *, today: date, look_up_existing: bool) -> IntakeRe
             "months": plain_array([str(r.months) for r in new]),
             "amount": plain_array([str(r.amount_tiyn) for r in new]),
             "overpayment": plain_array(["t" if r.overpayment else "f" for r in new]),
-            "transfer": plain_array([transfer_by_group[(r.kind, p is None)] for r, p in zip(new, persons)]),
             "now": timezone.now(),
         }
+        groups = [(r.kind, p is None) for r, p in zip(new, persons)]
+        transfer_by_group = {group: str(pk) for group, pk in _post(totals, today=today).items()}
+        columns["transfer"] = plain_array([transfer_by_group[group] for group in groups])
         if look_up_existing:
             cursor.execute(_INSERT_CHECKED_SQL, columns)
             if cursor.rowcount != len(new):
                 raise _Raced()
         else:
             try:
-                cursor.execute(_INSERT_SQL, columns)
+                execute_bound(_INSERT_SQL, columns)  # server-bound: a megabyte of arrays neither quoted nor lexed
             except IntegrityError as exc:
                 if getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) == REFERENCE_KEY:
                     raise _Raced() from exc
