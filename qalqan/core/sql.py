@@ -16,7 +16,8 @@ def _run(sql: str, params: list, fetch, prepare: bool = True):
         cursor.execute(sql, params, prepare=prepare)
         result = fetch(cursor)
     if started is not None:
-        connection.queries_log.append({"sql": f"{sql} -- {'prepared' if prepare else 'bound'}", "time": f"{time.monotonic() - started:.3f}"})
+        connection.queries_log.append({"sql": f"{sql} -- {'prepared' if prepare else 'bound'}",
+                                       "time": f"{time.monotonic() - started:.3f}"})
     return result
 
 
