@@ -108,6 +108,7 @@ def main() -> None:
     rate = stored / elapsed
     print(f"stored {stored:,} rows ({created:,} created, {updated:,} updated, {rejected} rejected) in {elapsed:.1f} s: "
           f"{rate:,.0f} rows/s (target ≥ 25 000 rows/s; 20.5 million would take {20_500_000 / rate / 60:.1f} min)")
+    cpu_per_row = (server_seconds + database_seconds) / stored
     print(f"CPU per row: server {1e6 * server_seconds / stored:.1f} µs, "
-          f"PostgreSQL {1e6 * database_seconds / stored:.1f} µs (together {1e6 * (server_seconds + database_seconds) / stored:.1f} µs: "
-          f"{2 * stored / (server_seconds + database_seconds):,.0f} rows/s on two cores doing nothing else)")
+          f"PostgreSQL {1e6 * database_seconds / stored:.1f} µs (together {1e6 * cpu_per_row:.1f} µs: "
+          f"{2 / cpu_per_row:,.0f} rows/s on two cores doing nothing else)")
