@@ -30,11 +30,12 @@ BENCH_SUBSIDY_EXPLAIN=1 also prints EXPLAIN (ANALYZE, BUFFERS) of the calculatio
 policy ids (in a transaction that is rolled back).
 
 The national run (BENCH_POLICIES=12200000) fits this machine but is heavy; run it on a quiet machine:
-- disk: ≈ 2.6 GB per million people for people, memberships, instruments, their two events and policies with
-  their indexes, plus ≈ 0.25 GB per million lines for the run and its funded events as much again, and the
-  bare copy — ≈ 40 GB for 12.2 million (check `df -h`); dropping the scratch database gives it back at once.
+- disk: ≈ 1.6 GB per million people for people, memberships, instruments with their two events and policies
+  with their indexes, plus for each run ≈ 0.25 GB per million lines and ≈ 0.35 GB per million funded events, and
+  the bare copy while it is timed — ≈ 30 GB for 12.2 million (check `df -h`); dropping the scratch database
+  gives it back at once.
 - WAL: ≈ 2× the data is written; checkpoints recycle it every max_wal_size.
-- time: generation ≈ 5 min per million on a busy 2-core machine (foreign-key triggers are off while the scratch
+- time: generation ≈ 6 min per million on a busy 2-core machine (foreign-key triggers are off while the scratch
   data is generated: session_replication_role = replica, when the database user may set it), then the run
   itself (the figure) and the bare insert.
 """
