@@ -18,8 +18,17 @@ from .models import Application, Policy, TopUp
 
 
 def lock_person(person_id: int) -> Person:
-    """Serialises one person's applications (the overlap check must see the other's policy)."""
-    return Person.objects.select_for_update(no_key=True).get(pk=person_id)
+    """Serialises one person's applications (the overlap check must see the other's policy). One prepared
+    statement (every application locks its person)."""
+    row = fetch_one_prepared(_PERSON_LOCK_SQL, [person_id])
+    if row is None:
+        raise Person.DoesNotExist("Person matching query does not exist.")
+    return Person.from_db(connection.alias, _PERSON_FIELDS, row)
+
+
+_PERSON_FIELDS = [f.attname for f in Person._meta.concrete_fields]
+_PERSON_LOCK_SQL = (f"SELECT {', '.join(f.column for f in Person._meta.concrete_fields)} "
+                    f"FROM {Person._meta.db_table} WHERE id = %s FOR NO KEY UPDATE")
 
 
 def lock_payment_of(subject: str, subject_id: int) -> Payment | None:

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from qalqan.api.errors import ApiProblem, Conflict
-from qalqan.core.sql import fetch_one_prepared
+from qalqan.core.sql import execute_prepared, fetch_one_prepared
 from qalqan.ledger.services import account_ensure, transfer_post
 
 from .models import Payment, WebhookEvent
@@ -208,8 +208,11 @@ def stripe_webhook_receive(*, payload: bytes, signature: str) -> str:
     handler = STRIPE_HANDLERS.get(event_type)
     obj = (event.get("data") or {}).get("object") or {}
     outcome = handler(obj) if handler else "ignored"
-    WebhookEvent.objects.filter(pk=row[0]).update(outcome=outcome)
+    execute_prepared(_WEBHOOK_OUTCOME_UPDATE, [outcome, row[0]])
     return outcome
+
+
+_WEBHOOK_OUTCOME_UPDATE = f"UPDATE {WebhookEvent._meta.db_table} SET outcome = %s WHERE id = %s"
 
 
 # --- Refunds -----------------------------------------------------------------------------------------
