@@ -218,6 +218,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},  # its INFO is a line per rendering step of every PDF
         "fontTools": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},  # its INFO is two lines per API call (request and response)
     },
 }
 
