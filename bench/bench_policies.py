@@ -31,6 +31,7 @@ import requests
 from django.db import connection
 
 from bench.broker import bench_broker, queued_tasks
+from bench.cpu import backend_pids, cpu_seconds, server_pids
 from bench.server import http_server, percentile
 
 INSURER = ("bench-insurer", "Bench Сақтандыру")
@@ -127,41 +128,6 @@ def _wait_active(payment_ids: list[int], timeout: float) -> int:
     return done
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of one process so far (0 when it is gone)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _server_pids(base: str) -> list[int]:
-    """The Granian process serving `base` and its workers (found by the port on its command line)."""
-    port = base.rsplit(":", 1)[1]
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as f:
-                    cmdline = f.read().split(b"\0")
-                with open(f"/proc/{entry}/stat") as f:
-                    parents[int(entry)] = (int(f.read().rsplit(")", 1)[1].split()[1]), cmdline)
-            except OSError:
-                continue
-    roots = {pid for pid, (_, cmd) in parents.items()
-             if any(b"granian" in part for part in cmd) and port.encode() in cmd}
-    return sorted(roots | {pid for pid, (ppid, _) in parents.items() if ppid in roots})
-
-
-def _backend_pids() -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND pid <> pg_backend_pid()")
-        return [pid for (pid,) in cursor.fetchall()]
-
-
 def bench_end_to_end() -> None:
     from qalqan.payments.localstripe_server import local_stripe
 
@@ -183,18 +149,18 @@ def bench_end_to_end() -> None:
         try:
             with http_server(workers=workers, env=env) as base:
                 stripe_server.point_webhooks_at(base)
-                server_pids = _server_pids(base)
+                servers = server_pids(base)
                 queued_before = queued_tasks(broker) if broker else 0
-                cpu_before = {pid: _cpu_seconds(pid) for pid in [*server_pids, stripe_server.process.pid]}
-                backends_before = {pid: _cpu_seconds(pid) for pid in _backend_pids()}
+                cpu_before = {pid: cpu_seconds(pid) for pid in [*servers, stripe_server.process.pid]}
+                backends_before = {pid: cpu_seconds(pid) for pid in backend_pids()}
                 t0 = time.perf_counter()
                 payments, timings, errors = _applications(base, citizens, insurer_code, clients)
                 t_requests = time.perf_counter() - t0
                 active = _wait_active(payments, timeout=120)
                 wall = time.perf_counter() - t0
-                backends = {pid: _cpu_seconds(pid) - backends_before.get(pid, 0.0) for pid in _backend_pids()}
-                server_cpu = sum(_cpu_seconds(pid) - cpu_before[pid] for pid in server_pids)
-                stripe_cpu = _cpu_seconds(stripe_server.process.pid) - cpu_before[stripe_server.process.pid]
+                backends = {pid: cpu_seconds(pid) - backends_before.get(pid, 0.0) for pid in backend_pids()}
+                server_cpu = sum(cpu_seconds(pid) - cpu_before[pid] for pid in servers)
+                stripe_cpu = cpu_seconds(stripe_server.process.pid) - cpu_before[stripe_server.process.pid]
                 queued = (queued_tasks(broker) - queued_before) if broker else 0
         finally:
             if broker:
@@ -211,7 +177,7 @@ def bench_end_to_end() -> None:
     print(f"  {tasks}" + (f": {queued} tasks" if broker else ""))
     if active:
         per_server, per_stripe = server_cpu / active, stripe_cpu / active
-        print(f"  CPU per application over the timed part: server (Granian, {len(server_pids)} processes) "
+        print(f"  CPU per application over the timed part: server (Granian, {len(servers)} processes) "
               f"{per_server * 1000:.1f} ms → {1 / per_server if per_server else 0:.0f} applications/s per core "
               f"(application + payment + webhook requests); localstripe {per_stripe * 1000:.1f} ms → "
               f"{1 / per_stripe if per_stripe else 0:.0f}/s on its one core (a test double, not production)")
