@@ -14,22 +14,23 @@ from datetime import timedelta
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from PIL import Image
 
+from policies.models import Policy
 from qalqan.core.money import format_tiyn
 from qalqan.core.pdf import html_to_pdf
 from qalqan.refdata.models import Benefit
 
-# The policy's status in the document's three languages (Kazakh · Russian · English).
-STATUS_WORDS = {
-    "issued": "Берілді · Выдан · Issued",
-    "awaiting_payment": "Төлемді күтуде · Ожидает оплаты · Awaiting payment",
-    "active": "Жарамды · Действует · Active",
-    "suspended": "Тоқтатылды · Приостановлен · Suspended",
-    "expired": "Мерзімі өтті · Истёк · Expired",
-    "cancelled": "Бұзылды · Расторгнут · Cancelled",
-    "transferred": "Басқа сақтандырушыға өтті · Передан другому страховщику · Transferred to another insurer",
-}
+
+def status_words(status: str) -> str:
+    """The policy's status in the document's three languages: Kazakh · Russian · English."""
+    label = Policy.Status(status).label
+    words = []
+    for language in ("kk", "ru", "en"):
+        with translation.override(language):
+            words.append(str(label))
+    return " · ".join(words)
 
 
 def verification_url(number: str) -> str:
@@ -61,7 +62,7 @@ def policy_pdf_context(policy) -> dict:
     return {
         "policy": policy, "holder": policy.holder.masked_name, "holder_iin": policy.holder.masked_iin,
         "insurer": policy.insurer.name, "product": policy.version.product.name,
-        "kind": policy.kind, "status": STATUS_WORDS.get(policy.status, policy.status), "valid_from": policy.start_date, "valid_until": policy.end_date - timedelta(days=1),
+        "kind": policy.kind, "status": status_words(policy.status), "valid_from": policy.start_date, "valid_until": policy.end_date - timedelta(days=1),
         "face_value": format_tiyn(policy.face_value_tiyn), "subsidy": format_tiyn(policy.subsidy_tiyn),
         "premium": format_tiyn(policy.premium_tiyn + policy.topups_tiyn), "benefits": benefits,
         "verify_url": url, "qr": verification_qr(url),

@@ -6,18 +6,19 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 
 class Policy(models.Model):
     class Status(models.TextChoices):
-        ISSUED = "issued"
-        AWAITING_PAYMENT = "awaiting_payment"
-        ACTIVE = "active"
-        SUSPENDED = "suspended"
-        EXPIRED = "expired"
-        CANCELLED = "cancelled"
-        TRANSFERRED = "transferred"
+        ISSUED = "issued", pgettext_lazy("policy status", "Issued")
+        AWAITING_PAYMENT = "awaiting_payment", pgettext_lazy("policy status", "Awaiting payment")
+        ACTIVE = "active", pgettext_lazy("policy status", "Active")
+        SUSPENDED = "suspended", pgettext_lazy("policy status", "Suspended")
+        EXPIRED = "expired", pgettext_lazy("policy status", "Expired")
+        CANCELLED = "cancelled", pgettext_lazy("policy status", "Cancelled")
+        TRANSFERRED = "transferred", pgettext_lazy("policy status", "Moved to another insurer")
 
     LIVE = (Status.ISSUED, Status.AWAITING_PAYMENT, Status.ACTIVE, Status.SUSPENDED)
 
@@ -129,10 +130,10 @@ class TopUp(models.Model):
     """An extra premium that raises a policy's limits: requested → paid → applied | cancelled."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested"
-        PAID = "paid"
-        APPLIED = "applied"
-        CANCELLED = "cancelled"
+        REQUESTED = "requested", pgettext_lazy("top-up status", "Awaiting payment")
+        PAID = "paid", pgettext_lazy("top-up status", "Paid")
+        APPLIED = "applied", pgettext_lazy("top-up status", "Applied to the limits")
+        CANCELLED = "cancelled", pgettext_lazy("top-up status", "Cancelled")
 
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="topups")
     amount_tiyn = models.BigIntegerField()

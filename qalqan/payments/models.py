@@ -6,16 +6,17 @@ sent inside the transaction that marks the payment succeeded, so its effect happ
 """
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 
 class Payment(models.Model):
     class Status(models.TextChoices):
-        CREATED = "created"
-        PROCESSING = "processing"
-        SUCCEEDED = "succeeded"
-        FAILED = "failed"
-        REFUNDED = "refunded"
+        CREATED = "created", pgettext_lazy("payment status", "Not paid yet")
+        PROCESSING = "processing", pgettext_lazy("payment status", "Processing")
+        SUCCEEDED = "succeeded", pgettext_lazy("payment status", "Paid")
+        FAILED = "failed", pgettext_lazy("payment status", "Failed")
+        REFUNDED = "refunded", pgettext_lazy("payment status", "Refunded")
 
     class Provider(models.TextChoices):
         STRIPE = "stripe", "card (Stripe)"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from qalqan.core.dated import DatedQuerySet, DatedRow
@@ -269,15 +270,15 @@ class Refund(models.Model):
     """A refund of an erroneous contribution: requested → approved | rejected, approved → paid."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested"
-        APPROVED = "approved"
-        REJECTED = "rejected"
-        PAID = "paid"
+        REQUESTED = "requested", pgettext_lazy("refund status", "Requested")
+        APPROVED = "approved", pgettext_lazy("refund status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("refund status", "Rejected")
+        PAID = "paid", pgettext_lazy("refund status", "Paid out")
 
     class Reason(models.TextChoices):
-        WRONG_PERSON = "wrong_person"
-        OVERPAYMENT = "overpayment"
-        DUPLICATE = "duplicate"
+        WRONG_PERSON = "wrong_person", pgettext_lazy("refund reason", "Paid for the wrong person")
+        OVERPAYMENT = "overpayment", pgettext_lazy("refund reason", "Overpayment")
+        DUPLICATE = "duplicate", pgettext_lazy("refund reason", "Duplicate payment")
 
     class Requester(models.TextChoices):
         CITIZEN = "citizen"

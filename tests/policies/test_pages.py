@@ -69,6 +69,9 @@ def test_apply_in_three_steps_then_pay_from_pension(browser, insured_citizen, pr
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     home = browser.get("/en/my/")
     assert policy.number.encode() in home.content
+    for lang, word in (("kk", "Жарамды"), ("ru", "Действует"), ("en", "Active")):  # the status in the page's language
+        page = browser.get(f"/{lang}/my/policies/{policy.number}/").content.decode()
+        assert f"<strong>{word}</strong>" in page
 
 
 def test_top_up_from_the_page(browser, insured_citizen, products):
