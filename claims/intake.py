@@ -13,19 +13,17 @@ before these locks were granted) is flagged in a third round trip, rarely needed
 inserts, so two intakes that share a day wait for each other's check and commit only.
 """
 import json
-import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-import psycopg
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from qalqan.audit.models import StateChange
 from qalqan.core.money import format_tiyn
-from qalqan.core.sql import plain_array, quoted_array
+from qalqan.core.sql import pipelined, plain_array, quoted_array
 from qalqan.notify.channels import channel_for
 from qalqan.notify.gathering import notifications_deliver_gathered_after_commit
 from qalqan.notify.messages import render_many
@@ -33,7 +31,14 @@ from qalqan.notify.models import Notification
 from qalqan.notify.services import notifications_deliver_batch_after_commit
 from qalqan.orgs.models import Organisation
 
-from .checks import POSSIBLE_DOUBLE_BILLING, EventItem, Facts, Verdict, billing_flags, event_problems
+from .checks import (
+    POSSIBLE_DOUBLE_BILLING,
+    EventItem,
+    Facts,
+    Verdict,
+    billing_flags,
+    event_problems,
+)
 from .coverage import (
     BILLED_ELSEWHERE,
     PERSONS_AND_POLICIES,
@@ -84,29 +89,6 @@ def events_receive(*, clinic: Organisation, items: list[EventItem], now: datetim
             if "event_id_once_per_clinic" not in str(exc) or attempt == 2:
                 raise
     raise AssertionError("unreachable")
-
-
-def pipelined(statements: list[tuple[str, list]]) -> list[list[tuple]]:
-    """Run prepared statements in one round trip (psycopg's pipeline mode) and return each one's rows. They run
-    in order, each seeing what the ones before it did (and, at read committed, what others committed before it
-    began); the first that fails raises, as django.db's error, and the rest do not run."""
-    connection.ensure_connection()
-    started = time.monotonic() if connection.queries_logged else None
-    cursors = []
-    with connection.wrap_database_errors:
-        try:
-            with connection.connection.pipeline():
-                for sql, params in statements:
-                    cursors.append(cursor := psycopg.Cursor(connection.connection))
-                    cursor.execute(sql, params, prepare=True)
-            results = [cursor.fetchall() if cursor.description is not None else [] for cursor in cursors]
-        finally:
-            for cursor in cursors:
-                cursor.close()
-    if started is not None:
-        took = f"{time.monotonic() - started:.3f}"
-        connection.queries_log.extend({"sql": f"{sql} -- prepared, pipelined", "time": took} for sql, _ in statements)
-    return results
 
 
 # The intake's statements are the same on every call, but with array parameters PostgreSQL judges a generic

@@ -21,6 +21,29 @@ def _run(sql: str, params: list, fetch, prepare: bool = True):
     return result
 
 
+def pipelined(statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    """Run prepared statements in one round trip (psycopg's pipeline mode) and return each one's rows. They run
+    in order, each seeing what the ones before it did (and, at read committed, what others committed before it
+    began); the first that fails raises, as django.db's error, and the rest do not run."""
+    connection.ensure_connection()
+    started = time.monotonic() if connection.queries_logged else None
+    cursors = []
+    with connection.wrap_database_errors:
+        try:
+            with connection.connection.pipeline():
+                for sql, params in statements:
+                    cursors.append(cursor := psycopg.Cursor(connection.connection))
+                    cursor.execute(sql, params, prepare=True)
+            results = [cursor.fetchall() if cursor.description is not None else [] for cursor in cursors]
+        finally:
+            for cursor in cursors:
+                cursor.close()
+    if started is not None:
+        took = f"{time.monotonic() - started:.3f}"
+        connection.queries_log.extend({"sql": f"{sql} -- prepared, pipelined", "time": took} for sql, _ in statements)
+    return results
+
+
 def fetch_all_prepared(sql: str, params: list) -> list[tuple]:
     return _run(sql, params, lambda cursor: cursor.fetchall())
 
