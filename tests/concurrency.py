@@ -1,7 +1,7 @@
 """Races with real threads against PostgreSQL."""
 import threading
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 
 def in_threads(n: int, work) -> tuple[list, list]:
@@ -25,3 +25,36 @@ def in_threads(n: int, work) -> tuple[list, list]:
     for t in threads:
         t.join()
     return results, errors
+
+
+def delete_while_inserting(insert, delete_sql: str, params: list) -> str:
+    """Run `insert()` in a transaction held open for a second and, once it has inserted, `delete_sql` in another
+    thread. The delete's outcome: "deleted", "refused: still named" or "refused: <the error>"."""
+    inserted, outcome = threading.Event(), {}
+
+    def inserting():
+        try:
+            with transaction.atomic():
+                insert()
+                inserted.set()
+                threading.Event().wait(1.0)  # hold the transaction open while the delete arrives
+        finally:
+            connection.close()
+
+    def deleting():
+        inserted.wait(30)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(delete_sql, params)
+            outcome["delete"] = "deleted"
+        except IntegrityError as exc:
+            outcome["delete"] = "refused: still named" if "still named" in str(exc) else f"refused: {exc}"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=inserting), threading.Thread(target=deleting)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcome.get("delete", "no answer")

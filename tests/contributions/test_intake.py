@@ -251,40 +251,14 @@ def test_the_database_refuses_a_contribution_naming_a_person_or_transfer_that_do
 def test_a_person_deleted_while_a_batch_names_them_is_refused_one_way_or_the_other(rates, refdata):
     """The batch holds KEY SHARE locks on its people until it commits (as a foreign key would): a concurrent
     delete waits for it and is then refused, because the contribution is there."""
-    import threading
-
-    from django.db import IntegrityError, connection, transaction
-
     from qalqan.people.models import Person
+    from tests.concurrency import delete_while_inserting
 
     people_upsert(rows=[person_row()], today=TODAY)
     person = Person.objects.get()
-    inserted, outcome = threading.Event(), {}
 
-    def batch():
-        try:
-            with transaction.atomic():
-                contributions_intake(rows=[payment(person.iin)], today=TODAY)
-                inserted.set()
-                threading.Event().wait(1.0)  # hold the transaction open while the delete arrives
-        finally:
-            connection.close()
+    outcome = delete_while_inserting(lambda: contributions_intake(rows=[payment(person.iin)], today=TODAY),
+                                     "DELETE FROM people_person WHERE id = %s", [person.pk])
 
-    def delete():
-        inserted.wait(30)
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("DELETE FROM people_person WHERE id = %s", [person.pk])
-            outcome["delete"] = "deleted"
-        except IntegrityError as exc:
-            outcome["delete"] = "refused: still named" if "still named" in str(exc) else f"refused: {exc}"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=batch), threading.Thread(target=delete)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert outcome == {"delete": "refused: still named"}
+    assert outcome == "refused: still named"
     assert Contribution.objects.filter(person=person).count() == 1

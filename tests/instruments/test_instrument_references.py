@@ -1,13 +1,13 @@
 """An event's instrument is checked once per statement by triggers (policies migration 0005), as strictly as the
 foreign key it replaces: a missing instrument is refused, an instrument with events cannot be deleted, and a
 delete racing an insert waits for it and is then refused."""
-import threading
 from datetime import date
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 
 from policies.models import GENESIS_HASH, Instrument, InstrumentEvent
+from tests.concurrency import delete_while_inserting
 
 START, END = date(2026, 1, 1), date(2027, 1, 1)
 
@@ -51,32 +51,12 @@ def test_an_instrument_deleted_while_its_first_event_is_written_is_refused(refda
     """The insert holds a KEY SHARE lock on its instrument until it commits (as a foreign key would): a concurrent
     delete waits for it and is then refused, because the event is there."""
     instrument = bare_instrument()
-    inserted, outcome = threading.Event(), {}
 
     def insert():
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(EVENT_SQL, [instrument.pk, GENESIS_HASH, "a" * 64])
-                inserted.set()
-                threading.Event().wait(1.0)  # hold the transaction open while the delete arrives
-        finally:
-            connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute(EVENT_SQL, [instrument.pk, GENESIS_HASH, "a" * 64])
 
-    def delete():
-        inserted.wait(30)
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("DELETE FROM policies_instrument WHERE id = %s", [instrument.pk])
-            outcome["delete"] = "deleted"
-        except IntegrityError as exc:
-            outcome["delete"] = "refused: still named" if "still named" in str(exc) else f"refused: {exc}"
-        finally:
-            connection.close()
+    outcome = delete_while_inserting(insert, "DELETE FROM policies_instrument WHERE id = %s", [instrument.pk])
 
-    threads = [threading.Thread(target=insert), threading.Thread(target=delete)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert outcome == {"delete": "refused: still named"}
+    assert outcome == "refused: still named"
     assert InstrumentEvent.objects.filter(instrument=instrument).count() == 1
