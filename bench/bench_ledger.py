@@ -16,6 +16,8 @@ import threading
 import time
 import uuid
 
+from bench.cpu import cpu_seconds
+
 CLIENTS = tuple(int(n) for n in os.environ.get("BENCH_LEDGER_CLIENTS", "1,8,32").split(","))
 
 
@@ -48,7 +50,7 @@ def _run_case(*, run: str, shape: str, clients: int, seconds: float, sources, si
             connection.ensure_connection()
             backend = connection.connection.info.backend_pid if _local(connection) else None
             barrier.wait()
-            cpu_before = _process_cpu(backend)
+            cpu_before = cpu_seconds(backend) if backend else 0.0
             n = 0
             while not stop.is_set():
                 n += 1
@@ -56,7 +58,7 @@ def _run_case(*, run: str, shape: str, clients: int, seconds: float, sources, si
                 transfer_post(key=f"bench-{run}-{shape}-{clients}-{index}-{n}", reason="bench",
                               lines=[(source, -100), (target, 100)])
                 mine.append(time.perf_counter() - started)
-            backend_cpu[index] = _process_cpu(backend) - cpu_before
+            backend_cpu[index] = (cpu_seconds(backend) if backend else 0.0) - cpu_before
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
             stop.set()
@@ -93,18 +95,6 @@ def _run_case(*, run: str, shape: str, clients: int, seconds: float, sources, si
 
 def _local(connection) -> bool:
     return connection.settings_dict["HOST"] in ("", "localhost", "127.0.0.1", "::1")
-
-
-def _process_cpu(pid: int | None) -> float:
-    """User + system CPU seconds of a PostgreSQL backend on this machine; 0 where /proc cannot tell."""
-    if pid is None:
-        return 0.0
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _cleanup(run: str) -> None:
