@@ -1,5 +1,6 @@
 """Races with real threads against PostgreSQL."""
 import threading
+import time
 
 from django.db import IntegrityError, connection, transaction
 
@@ -58,3 +59,19 @@ def delete_while_inserting(insert, delete_sql: str, params: list) -> str:
     for thread in threads:
         thread.join(60)
     return outcome.get("delete", "no answer")
+
+
+def backend_waiting_for_lock(statement_fragment: str, timeout: float = 120.0) -> int:
+    """The pid of a backend of this database waiting on a lock in a statement containing `statement_fragment`
+    (callable inside a transaction: the activity snapshot, kept per transaction, is cleared for each look)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND wait_event_type = 'Lock' AND position(%s in query) > 0", [statement_fragment])
+            row = cursor.fetchone()
+        if row:
+            return row[0]
+        time.sleep(0.05)
+    raise AssertionError(f"no backend came to wait on a lock in a statement with {statement_fragment!r}")

@@ -29,6 +29,7 @@ from qalqan.fund.subsidy.models import (
 )
 from qalqan.ledger.models import Transfer
 from qalqan.ledger.services import balance_of
+from tests.concurrency import backend_waiting_for_lock
 from tests.fund.subsidy_world import CHILD_M, F_30_44, M_30_44, make_person, world  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,20 +58,6 @@ def database_url() -> str:
 
 def conninfo() -> str:
     return database_url().replace("postgres://", "postgresql://", 1)
-
-
-def waiting_backend(timeout: float = 120.0) -> int:
-    """The backend pid of a session waiting on a lock while inserting subsidy lines."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                           "AND wait_event_type = 'Lock' AND query ILIKE '%%fund_subsidyline%%'")
-            row = cursor.fetchone()
-        if row:
-            return row[0]
-        time.sleep(0.1)
-    raise AssertionError("the worker never reached the held row")
 
 
 def backend_gone(pid: int, timeout: float = 30.0) -> None:
@@ -104,7 +91,7 @@ def test_a_run_killed_mid_calculation_resumes_and_never_pays_twice(refdata, fund
                               env={**os.environ, "DATABASE_URL": database_url(), "QALQAN_ENV": "test"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        backend = waiting_backend()
+        backend = backend_waiting_for_lock("fund_subsidyline")
         stopped = SubsidyRun.objects.get(pk=run.pk)
         assert (stopped.status, stopped.chunks_done) == ("draft", 2)
         assert set(SubsidyLine.objects.filter(run=run).values_list("policy_id", flat=True)) == {
@@ -194,7 +181,7 @@ def test_a_worker_killed_while_funding_the_instruments_resumes_and_funds_each_on
                               env={**os.environ, "DATABASE_URL": database_url(), "QALQAN_ENV": "test"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        backend = waiting_backend()
+        backend = backend_waiting_for_lock("fund_subsidyline")
         assert SubsidyFundedRange.objects.filter(run=run).count() == 2
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)

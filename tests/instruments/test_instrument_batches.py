@@ -1,10 +1,13 @@
+import threading
 from datetime import date
 
 import pytest
+from django.db import connection, transaction
 
 from policies.instrument_batches import Funding, instruments_record_funding
 from policies.instruments import event_hash, instrument_issue, instrument_record, instruments_verify
 from policies.models import Instrument
+from tests.concurrency import backend_waiting_for_lock
 
 pytestmark = pytest.mark.django_db
 START, END = date(2026, 1, 1), date(2027, 1, 1)
@@ -65,3 +68,44 @@ def test_codes_that_would_need_escaping_are_refused():
 
 def test_an_empty_batch_writes_nothing():
     assert instruments_record_funding([]) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_link_committed_while_the_batch_waits_for_its_lock_is_continued_not_forked(refdata, issue):
+    """The batch's statement takes its snapshot before it waits for an instrument's lock, so it cannot see a
+    link committed meanwhile by the holder of that lock; the unique (instrument, seq) key refuses the fork and
+    the batch reads the chain again."""
+    instrument = issue()
+    drawn = threading.Event()
+    outcome = {}
+
+    def single_event_held_open():
+        try:
+            with transaction.atomic():
+                instrument_record(instrument_id=instrument.pk, kind="drawn", amount_tiyn=10)
+                drawn.set()
+                backend_waiting_for_lock("policies_instrumentevent", timeout=30)
+        except BaseException as exc:  # noqa: BLE001 - asserted below
+            outcome["single"] = exc
+        finally:
+            connection.close()
+
+    def batch():
+        drawn.wait(30)
+        try:
+            outcome["written"] = instruments_record_funding([
+                Funding(instrument.pk, 500, subsidy_run=3, period="2026-03", line="normal")])
+        except BaseException as exc:  # noqa: BLE001 - asserted below
+            outcome["batch"] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=single_event_held_open), threading.Thread(target=batch)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert outcome == {"written": 1}
+    assert list(instrument.events.values_list("seq", "kind")) == [(1, "issued"), (2, "drawn"), (3, "funded")]
+    assert instruments_verify() == (1, None)
