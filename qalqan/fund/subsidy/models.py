@@ -8,7 +8,8 @@ edited after the run is paid; foreign keys on lines carry no database constraint
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import BigIntegerRangeField, RangeOperators
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
@@ -69,7 +70,6 @@ class SubsidyRun(models.Model):
     policies = models.BigIntegerField(default=0, help_text="policies with a normal line")
     adjustments = models.BigIntegerField(default=0)
     total_tiyn = models.BigIntegerField(default=0)
-    instruments_recorded = models.BigIntegerField(default=0, help_text="funded events written so far")
     error = models.TextField(blank=True, help_text="the last failure of a task working on this run")
     created_by = models.CharField(max_length=128, default="system")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -96,6 +96,12 @@ class SubsidyRun(models.Model):
             return 100
         total = self.chunks_total
         return min(99, self.chunks_done * 100 // total) if total else 0
+
+    @property
+    def instruments_recorded(self) -> int:
+        """Funded events written so far: the sum over the committed funding ranges (the workers do not count on
+        the run's row, which they would take turns to lock for every range)."""
+        return self.funded_ranges.aggregate(events=Coalesce(Sum("events"), 0))["events"]
 
     @transition(field=status, source=Status.DRAFT, target=Status.CALCULATED)
     def calculate(self, *, at, by: str = "system", reason: str = ""):

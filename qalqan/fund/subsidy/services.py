@@ -296,7 +296,6 @@ def subsidy_run_record_funding(*, run_id: int, max_ranges: int | None = None) ->
                 count = instruments_record_funding_from(_FUNDING_SOURCE_SQL, {**params, "after": after, "up_to": up_to})
                 SubsidyFundedRange.objects.create(run_id=run_id, after_policy_id=after, up_to_policy_id=up_to,
                                                   events=count)
-                SubsidyRun.objects.filter(pk=run_id).update(instruments_recorded=F("instruments_recorded") + count)
         except IntegrityError:  # an overlapping range committed meanwhile: this one's events rolled back
             continue
         written += count
