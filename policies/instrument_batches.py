@@ -54,17 +54,19 @@ locked AS MATERIALIZED (
     SELECT f.*, i.number, i.status FROM f JOIN policies_instrument i ON i.id = f.instrument_id
      WHERE f.round = %(round)s
      ORDER BY i.id FOR NO KEY UPDATE OF i),
+d AS MATERIALIZED (
+    SELECT line, period, subsidy_run,
+           jsonb_build_object('line', line, 'period', period, 'subsidy_run', subsidy_run) AS data,
+           '{{"line":"' || line || '","period":"' || period || '","subsidy_run":' || subsidy_run || '}}' AS canonical
+      FROM (SELECT DISTINCT line, period, subsidy_run FROM f) kinds),
 appended AS (
     INSERT INTO policies_instrumentevent (instrument_id, seq, kind, amount_tiyn, data, prev_hash, hash, at)
-    SELECT f.instrument_id, prev.seq + 1, 'funded', f.amount_tiyn,
-           jsonb_build_object('line', f.line, 'period', f.period, 'subsidy_run', f.subsidy_run),
-           prev.hash,
-           encode(sha256(convert_to(prev.hash
-               || '{{"amount_tiyn":' || f.amount_tiyn || ',"at":"' || %(at_iso)s
-               || '","data":{{"line":"' || f.line || '","period":"' || f.period || '","subsidy_run":' || f.subsidy_run
-               || '}},"kind":"funded","number":"' || f.number || '","seq":' || (prev.seq + 1) || '}}', 'UTF8')), 'hex'),
+    SELECT f.instrument_id, prev.seq + 1, 'funded', f.amount_tiyn, d.data, prev.hash,
+           encode(sha256(convert_to(prev.hash || '{{"amount_tiyn":' || f.amount_tiyn || %(at_then_data)s || d.canonical
+               || ',"kind":"funded","number":"' || f.number || '","seq":' || (prev.seq + 1) || '}}', 'UTF8')), 'hex'),
            %(at)s
     FROM locked f
+    JOIN d ON d.line = f.line AND d.period = f.period AND d.subsidy_run = f.subsidy_run
     LEFT JOIN LATERAL (SELECT e.seq, e.hash FROM policies_instrumentevent e WHERE e.instrument_id = f.instrument_id
                        ORDER BY e.seq DESC LIMIT 1) last ON true
     CROSS JOIN LATERAL (SELECT coalesce(last.seq, 0) AS seq, coalesce(last.hash, %(genesis)s) AS hash) prev
@@ -104,7 +106,8 @@ def instruments_record_funding_from(source: str, params: dict) -> int:
     line_id orders two fundings of one instrument. period and line must be plain codes ([0-9A-Za-z_-], as
     Funding checks): the canonical JSON is spelled in SQL without escaping."""
     at = timezone.now()
-    params = {**params, "at": at, "genesis": GENESIS_HASH, "at_iso": at.astimezone(UTC).isoformat(timespec="microseconds"),
+    at_iso = at.astimezone(UTC).isoformat(timespec="microseconds")
+    params = {**params, "at": at, "genesis": GENESIS_HASH, "at_then_data": f',"at":"{at_iso}","data":',
               "allowed": sorted(EVENT_RULES[Kind.FUNDED][0]), "active": Status.ACTIVE, "issued": Status.ISSUED}
     attempt = 1
     while True:

@@ -84,7 +84,7 @@ def test_a_link_committed_while_the_batch_waits_for_its_lock_is_continued_not_fo
             with transaction.atomic():
                 instrument_record(instrument_id=instrument.pk, kind="drawn", amount_tiyn=10)
                 drawn.set()
-                backend_waiting_for_lock("policies_instrumentevent", timeout=30)
+                backend_waiting_for_lock("json_to_recordset", timeout=30)  # the batch's statement
         except BaseException as exc:  # noqa: BLE001 - asserted below
             outcome["single"] = exc
         finally:
