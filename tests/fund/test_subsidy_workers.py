@@ -21,7 +21,7 @@ from qalqan.fund.subsidy.models import (
 )
 from tests.fund.subsidy_factories import make_policy
 from tests.fund.subsidy_world import CHILD_M, F_30_44, M_30_44, make_person, world  # noqa: F401
-from tests.fund.test_subsidy_killed import conninfo
+from tests.fund.test_subsidy_killed import backend_gone, conninfo
 
 MORE_PENSIONERS = 8
 
@@ -99,8 +99,10 @@ def test_a_worker_leaves_a_range_another_is_on_and_the_run_to_whoever_finishes_i
         assert (set(SubsidyCalculatedRange.objects.filter(run=run).values_list("after_policy_id", "up_to_policy_id"))
                 == {(p.pk - 1, p.pk) for p in policies} - {third})
         assert not SubsidyLine.objects.filter(run=run, policy=policies[2]).exists()
+        other_backend = other.info.backend_pid
     finally:
         other.close()  # that worker dies: its lock goes with its session
+    backend_gone(other_backend)  # (the server ends the session a moment after the client hangs up)
     resumed = services.subsidy_run_calculate(run_id=run.pk)  # the task's redelivery
     assert (resumed.status, resumed.chunks_done, resumed.policies) == ("calculated", 4, 4)
     assert SubsidyLine.objects.filter(run=run).count() == 4
