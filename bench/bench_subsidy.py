@@ -338,7 +338,11 @@ def _next_period() -> date:
     from qalqan.fund.subsidy.models import SubsidyRun
 
     last = SubsidyRun.objects.order_by("-period").values_list("period", flat=True).first()
-    return FIRST_PERIOD if last is None else next_month(last)
+    period = FIRST_PERIOD if last is None else next_month(last)
+    if period >= POLICY_END:
+        raise SystemExit(f"the kept scratch database's policies ended before {period:%Y-%m}: drop it (run once "
+                         f"without BENCH_SUBSIDY_KEEP)")
+    return period
 
 
 def _verify_sample(run_id: int) -> str:
