@@ -53,12 +53,17 @@ def delete_while_inserting(insert, delete_sql: str, params: list) -> str:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=inserting), threading.Thread(target=deleting)]
+    run_threads(inserting, deleting)
+    return outcome.get("delete", "no answer")
+
+
+def run_threads(*targets, timeout: float = 60.0) -> None:
+    """Start a thread for each target, then wait for them all (each up to `timeout` seconds)."""
+    threads = [threading.Thread(target=target) for target in targets]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(60)
-    return outcome.get("delete", "no answer")
+        thread.join(timeout)
 
 
 def backend_waiting_for_lock(statement_fragment: str, timeout: float = 120.0) -> int:

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from policies.instrument_batches import Funding, instruments_record_funding
 from policies.instruments import event_hash, instrument_issue, instrument_record, instruments_verify
 from policies.models import Instrument
-from tests.concurrency import backend_waiting_for_lock
+from tests.concurrency import backend_waiting_for_lock, run_threads
 
 pytestmark = pytest.mark.django_db
 START, END = date(2026, 1, 1), date(2027, 1, 1)
@@ -100,11 +100,7 @@ def test_a_link_committed_while_the_batch_waits_for_its_lock_is_continued_not_fo
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=single_event_held_open), threading.Thread(target=batch)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    run_threads(single_event_held_open, batch)
 
     assert outcome == {"written": 1}
     assert list(instrument.events.values_list("seq", "kind")) == [(1, "issued"), (2, "drawn"), (3, "funded")]

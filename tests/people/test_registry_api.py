@@ -165,6 +165,7 @@ def test_two_batches_naming_the_same_new_person_at_once_leave_the_later_ones_cat
     from django.db import connection, transaction
 
     from qalqan.people.services import people_upsert
+    from tests.concurrency import run_threads
 
     first, second = person_row(categories=["employee"]), None
     second = {**first, "categories": ["employee", "student"]}
@@ -188,11 +189,7 @@ def test_two_batches_naming_the_same_new_person_at_once_leave_the_later_ones_cat
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=earlier), threading.Thread(target=later)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    run_threads(earlier, later)
     assert outcome == {"earlier": 1, "later": 1}
     person = Person.objects.get(iin=first["iin"])
     assert sorted(person.memberships.filter(valid_to__isnull=True).values_list("category", flat=True)) == [
