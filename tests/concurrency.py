@@ -67,16 +67,31 @@ def run_threads(*targets, timeout: float = 60.0) -> None:
 
 
 def backend_waiting_for_lock(statement_fragment: str, timeout: float = 120.0) -> int:
-    """The pid of a backend of this database waiting on a lock in a statement containing `statement_fragment`
-    (callable inside a transaction: the activity snapshot, kept per transaction, is cleared for each look)."""
+    """The pid of a backend of this database waiting on a lock in a statement containing `statement_fragment`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                           "AND wait_event_type = 'Lock' AND position(%s in query) > 0", [statement_fragment])
-            row = cursor.fetchone()
+        row = _activity("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND wait_event_type = 'Lock' AND position(%s in query) > 0", [statement_fragment])
         if row:
             return row[0]
         time.sleep(0.05)
     raise AssertionError(f"no backend came to wait on a lock in a statement with {statement_fragment!r}")
+
+
+def backend_gone(pid: int, timeout: float = 30.0) -> None:
+    """Wait until the server has ended the session of backend `pid` (a moment after its client hung up)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _activity("SELECT pid FROM pg_stat_activity WHERE pid = %s", [pid]) is None:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"backend {pid} is still there")
+
+
+def _activity(sql: str, params: list):
+    """The first row of a query on pg_stat_activity as it is now: the activity snapshot is kept for a whole
+    transaction, so it is cleared first (a test inside a transaction would otherwise poll a frozen picture)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(sql, params)
+        return cursor.fetchone()

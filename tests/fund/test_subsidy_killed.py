@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from qalqan.fund.subsidy.models import (
 )
 from qalqan.ledger.models import Transfer
 from qalqan.ledger.services import balance_of
-from tests.concurrency import backend_waiting_for_lock
+from tests.concurrency import backend_gone, backend_waiting_for_lock
 from tests.fund.subsidy_world import CHILD_M, F_30_44, M_30_44, make_person, world  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,17 +57,6 @@ def database_url() -> str:
 
 def conninfo() -> str:
     return database_url().replace("postgres://", "postgresql://", 1)
-
-
-def backend_gone(pid: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
-            if cursor.fetchone()[0] == 0:
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"backend {pid} is still there")
 
 
 @pytest.mark.django_db(transaction=True)

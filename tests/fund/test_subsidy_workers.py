@@ -19,9 +19,10 @@ from qalqan.fund.subsidy.models import (
     SubsidyRun,
     SubsidySource,
 )
+from tests.concurrency import backend_gone
 from tests.fund.subsidy_factories import make_policy
 from tests.fund.subsidy_world import CHILD_M, F_30_44, M_30_44, make_person, world  # noqa: F401
-from tests.fund.test_subsidy_killed import backend_gone, conninfo
+from tests.fund.test_subsidy_killed import conninfo
 
 MORE_PENSIONERS = 8
 
