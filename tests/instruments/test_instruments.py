@@ -188,7 +188,8 @@ def test_verify_finds_a_rewritten_hash(instrument):
     event = instrument.events.get(seq=2)
     forged = event_hash(prev_hash=event.prev_hash, number=instrument.number, seq=2, kind="funded",
                         amount_tiyn=999, data=event.data, at=event.at)
-    _tamper("UPDATE policies_instrumentevent SET amount_tiyn = 999, hash = %s WHERE id = %s", [forged, event.pk])
+    _tamper("UPDATE policies_instrumentevent SET amount_tiyn = 999, hash = %s WHERE instrument_id = %s AND seq = 2",
+            [forged, instrument.pk])
     _, broken = instruments_verify()
     assert (broken.seq, broken.problem) == (3, "prev_hash does not match the previous event's hash")
 
