@@ -20,6 +20,8 @@ from datetime import UTC
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from qalqan.core.sql import violated_constraint
+
 from .instruments import EVENT_RULES, Kind, Status
 from .models import GENESIS_HASH
 
@@ -115,21 +117,16 @@ def instruments_record_funding_from(source: str, params: dict) -> int:
             with transaction.atomic():  # a savepoint: a chain that moved meanwhile is read again
                 return _append_rounds(source, params)
         except IntegrityError as exc:
-            if attempt == CHAIN_MOVED_TRIES or not _chain_moved(exc):
+            if attempt == CHAIN_MOVED_TRIES or violated_constraint(exc) != "instrument_event_seq_unique":
                 raise
             attempt += 1
 
 
 # A statement's snapshot is taken before it waits for a row lock: when a single event (instrument_record, which
 # holds the same lock) commits while the batch waits, the batch does not see that link and its own link takes the
-# same seq, which the unique (instrument, seq) key refuses. Read again, the chain has the new link (and the batch
+# same seq, which the (instrument, seq) key refuses. Read again, the chain has the new link (and the batch
 # now holds the locks, so a second try normally succeeds).
 CHAIN_MOVED_TRIES = 5
-
-
-def _chain_moved(exc: IntegrityError) -> bool:
-    diag = getattr(exc.__cause__, "diag", None)
-    return getattr(diag, "constraint_name", None) == "instrument_event_seq_unique"
 
 
 def _append_rounds(source: str, params: dict) -> int:

@@ -77,3 +77,9 @@ def quoted_array(values) -> str:
 def plain_array(values) -> str:
     """An array literal of values that need no quoting (validated digits, codes, ISO dates, numbers, NULL)."""
     return "{" + ",".join(values) + "}"
+
+
+def violated_constraint(error: Exception) -> str | None:
+    """The name of the constraint a django.db IntegrityError violated, as PostgreSQL reported it (None if it
+    named none): how callers tell the race they expect from any other failure."""
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)

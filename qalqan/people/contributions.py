@@ -23,7 +23,7 @@ from qalqan.core.kzid import (
     parse_iin,
     validate_bin,
 )
-from qalqan.core.sql import execute_bound, fetch_all_prepared, plain_array, quoted_array
+from qalqan.core.sql import execute_bound, fetch_all_prepared, plain_array, quoted_array, violated_constraint
 from qalqan.ledger.services import UnknownAccount, account_ensure, transfer_post
 
 from .models import Contribution, PayerKind
@@ -289,7 +289,7 @@ def _store(rows: list[_Row], *, today: date, look_up_existing: bool) -> IntakeRe
             try:
                 execute_bound(_INSERT_SQL, columns)  # server-bound: a megabyte of arrays neither quoted nor lexed
             except IntegrityError as exc:
-                if getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) == REFERENCE_KEY:
+                if violated_constraint(exc) == REFERENCE_KEY:
                     raise _Raced() from exc
                 raise
     result.created = len(new)

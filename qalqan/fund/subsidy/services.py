@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from policies.instrument_batches import instruments_record_funding_from
 from policies.models import Policy
+from qalqan.core.sql import violated_constraint
 from qalqan.ledger.models import Account
 from qalqan.ledger.services import account_ensure, transfer_post
 from qalqan.orgs.models import Organisation
@@ -118,16 +119,14 @@ def _calculate_range(run_id: int, after: int, up_to: int, inputs: dict) -> bool:
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute(_CLAIM_SQL.format(ranges="fund_subsidycalculatedrange"), {
-                    "key": f"subsidy-calculation:{run_id}:{after}", "run": run_id, "after": after, "up_to": up_to})
-                if not cursor.fetchone()[0]:
-                    return False  # another worker is on it, or it is written
-                cursor.execute("SET LOCAL jit = off")
+                if not _range_claimed(cursor, "fund_subsidycalculatedrange", f"subsidy-calculation:{run_id}:{after}",
+                                      run_id, after, up_to):
+                    return False
                 try:
                     with transaction.atomic():
                         cursor.execute(insert_normal_lines_sql(), params)
                 except IntegrityError as exc:
-                    if getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) != LINE_ONCE:
+                    if violated_constraint(exc) != LINE_ONCE:
                         raise
                     cursor.execute(insert_normal_lines_sql(redo=True), params)
                     cursor.execute(RANGE_TOTALS_SQL, params)
@@ -289,11 +288,9 @@ def subsidy_run_record_funding(*, run_id: int, max_ranges: int | None = None) ->
         try:
             with transaction.atomic():
                 with connection.cursor() as cursor:
-                    cursor.execute(_CLAIM_SQL.format(ranges="fund_subsidyfundedrange"), {
-                        "key": f"subsidy-funding:{run_id}:{after}", "run": run_id, "after": after, "up_to": up_to})
-                    if not cursor.fetchone()[0]:
-                        continue  # another worker is on it, or it is written
-                    cursor.execute("SET LOCAL jit = off")  # compiling costs more than a range's work
+                    if not _range_claimed(cursor, "fund_subsidyfundedrange", f"subsidy-funding:{run_id}:{after}",
+                                          run_id, after, up_to):
+                        continue
                 count = instruments_record_funding_from(_FUNDING_SOURCE_SQL, {**params, "after": after, "up_to": up_to})
                 SubsidyFundedRange.objects.create(run_id=run_id, after_policy_id=after, up_to_policy_id=up_to,
                                                   events=count)
@@ -302,6 +299,17 @@ def subsidy_run_record_funding(*, run_id: int, max_ranges: int | None = None) ->
         written += count
         ranges += 1
     return written
+
+
+def _range_claimed(cursor, ranges_table: str, key: str, run_id: int, after: int, up_to: int) -> bool:
+    """Claim the range (after, up_to] of a run for this transaction: False when another worker is on it or it is
+    written. A claimed range runs without JIT (compiling costs more than a range's work)."""
+    cursor.execute(_CLAIM_SQL.format(ranges=ranges_table), {"key": key, "run": run_id, "after": after,
+                                                            "up_to": up_to})
+    if not cursor.fetchone()[0]:
+        return False
+    cursor.execute("SET LOCAL jit = off")
+    return True
 
 
 def _ranges_to_do(after: int, last: int, done: list[tuple[int, int]], size: int):
