@@ -182,16 +182,28 @@ RANGE_TOTALS_SQL = """
 """
 
 
+# The policies changed since `since`, through the (insurer, updated_at) index: one descent per organisation (a few
+# thousand at most) instead of reading all 12 million entries of the index
+CHANGED_SINCE = "pol.insurer_id = ANY (ARRAY(SELECT o.id FROM orgs_organisation o)) AND pol.updated_at >= %(since)s"
+
+
 def insert_adjustments_sql() -> str:
     """Adjustment lines for the previous run's month: what it should have paid now minus what it paid, for the
     policies changed since that run started calculating (status changes touch Policy.updated_at). Answers their
-    (source_code, insurer_id, lines, amount_tiyn)."""
+    (source_code, insurer_id, lines, amount_tiyn).
+
+    Both sides start from the changed policies (a few thousand a month) and look their previous line up by the
+    (run, policy, kind) key; joined the other way round, the planner read the whole previous run's lines and
+    probed a policy for each (2.2 µs a line: ≈ 27 s of one worker at national scale, for no adjustment at all)."""
     return f"""
-        WITH expected AS ({candidates_sql("a", "pol.updated_at >= %(since)s")}),
+        WITH expected AS ({candidates_sql("a", CHANGED_SINCE)}),
              paid AS (
                 SELECT l.policy_id, l.person_id, l.insurer_id, l.instrument_id, l.source_code, l.amount_tiyn
-                  FROM fund_subsidyline l JOIN policies_policy pol ON pol.id = l.policy_id
-                 WHERE l.run_id = %(prev)s AND l.kind = 'normal' AND pol.updated_at >= %(since)s),
+                  FROM policies_policy pol
+                 CROSS JOIN LATERAL (SELECT * FROM fund_subsidyline l
+                                      WHERE l.run_id = %(prev)s AND l.policy_id = pol.id AND l.kind = 'normal'
+                                     OFFSET 0) l
+                 WHERE {CHANGED_SINCE}),
              line AS (
                 INSERT INTO fund_subsidyline (run_id, policy_id, person_id, insurer_id, instrument_id, kind,
                                               for_period, source_code, days, amount_tiyn)
