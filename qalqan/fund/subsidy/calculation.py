@@ -28,7 +28,7 @@ and saves nothing (measured with EXPLAIN ANALYZE on 100 000 policies: 2.1 s → 
 """
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q
 
@@ -73,8 +73,15 @@ class PeriodInputs:
             f"{prefix}m": self.monthly_m, f"{prefix}f": self.monthly_f,
             f"{prefix}cats": self.category_codes, f"{prefix}cprio": self.category_priorities,
             f"{prefix}sprio": list(self.patterns_by_priority), f"{prefix}spat": list(self.patterns_by_priority.values()),
-            f"{prefix}dprio": self.default_priority,
+            f"{prefix}dprio": self.default_priority, f"{prefix}born": born_after_cutoffs(self.period),
         }
+
+
+def born_after_cutoffs(period: date) -> list[date]:
+    """For each age 120 … 1, the first birth date too late to have reached it on the month's first day (ascending):
+    a person born on `b` is then 120 − width_bucket(b, these) years old, capped to 0 … 120 — the whole years of
+    PostgreSQL's age(), without its timestamp arithmetic per policy (0.36 µs of the 2.9 a line costs to select)."""
+    return [date(period.year - age, period.month, 1) + timedelta(days=1) for age in range(MAX_AGE, 0, -1)]
 
 
 def period_inputs(period: date) -> PeriodInputs:
@@ -132,7 +139,7 @@ def candidates_sql(p: str, where: str) -> str:
                        - greatest(pol.start_date, %({p}ms)s::date) AS days) d
           CROSS JOIN LATERAL (
                 SELECT (CASE WHEN h.sex = 'F' THEN %({p}f)s::bigint[] ELSE %({p}m)s::bigint[] END)
-                       [least(greatest(date_part('year', age(%({p}ms)s::date, h.birth_date))::int, 0), {MAX_AGE}) + 1]
+                       [{MAX_AGE} + 1 - width_bucket(h.birth_date, %({p}born)s::date[])]
                        AS monthly) k
           LEFT JOIN LATERAL (
                 SELECT min((%({p}cprio)s::int[])[array_position(%({p}cats)s::text[], m.category::text)]) AS priority
