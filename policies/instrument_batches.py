@@ -1,13 +1,22 @@
 """Many `funded` events at once, for the monthly subsidy run (millions of instruments).
 
 Each event carries the hash of its instrument's previous event exactly as `instrument_record` writes it, so
-`instruments_verify` checks both alike. A batch locks its instruments in id order and appends all its links
-in one INSERT … SELECT that reads each previous hash and computes the new one in PostgreSQL
+`instruments_verify` checks both alike. A batch appends all its links in one INSERT … SELECT that reads each
+previous hash and computes the new one in PostgreSQL
 (`sha256` over the previous hash and the same canonical JSON as `event_hash`: sorted keys, no spaces, UTC
 time with microseconds). The data of a funded event has a fixed shape — {"line", "period", "subsidy_run"} —
 which is what lets SQL spell the canonical JSON without a general serialiser (instrument numbers are
 [0-9A-Z], so they need no escaping either). Every instrument starts with its `issued` event, so a previous
 link normally exists; without one the chain starts from the genesis hash, as `_append` does.
+
+A batch does not lock its instruments: a row lock writes the instrument's tuple, and the national run would
+rewrite the whole instruments table every month for it. The chain's key (instrument, seq) serialises the
+appends instead. A single event (instrument_record, under the instrument's row lock) that commits while a batch
+runs takes the seq the batch read as free: the batch's link for it is refused by the key, and the batch reads
+its chains again (_append_rounds in a savepoint); one that is still uncommitted makes the batch's insert wait for
+it, then the same. The other way round, instrument_record retries its link the same way (_append_links). Every
+change of an instrument's status is an event of its chain, so the status a batch read is the one its link
+follows, or the key refuses the link.
 
 The fundings come as JSON (instruments_record_funding) or straight from SQL where they are stored
 (instruments_record_funding_from: the subsidy run reads its lines in the same statement, so nothing is done
@@ -17,12 +26,10 @@ import json
 from dataclasses import dataclass
 from datetime import UTC
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from qalqan.core.sql import violated_constraint
-
-from .instruments import EVENT_RULES, Kind, Status
+from .instruments import EVENT_RULES, Kind, Status, chain_retried
 from .models import GENESIS_HASH
 
 _SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
@@ -44,17 +51,21 @@ class Funding:
 # {source} is a SELECT of (line_id, instrument_id, amount_tiyn, subsidy_run, period, line): the fundings.
 #
 # One round appends the round-th funding of each instrument (an instrument funded twice in one batch — a line
-# and its adjustment, or two terms of one number — needs the first link's hash for the second). The round's
-# instruments are locked in id order in the same statement that appends their links (a separate locking
-# statement read the fundings and looked every instrument up a second time: 3 µs of 17 per event), and the
+# and its adjustment, or two terms of one number — needs the first link's hash for the second), and the
 # statement answers (events written, the number of rounds the batch needs, the instruments still issued, which
 # their funded event makes active — rare: activation funds an instrument at once).
+#
+# Those issued instruments are the only ones a batch locks (to make them active), and it locks them before it
+# appends any link (the result's first column is evaluated first): the holder of such a lock may be about to append
+# a link of its own, and would wait for the batch's link while the batch waited for its lock.
 _APPEND_SQL = """
 WITH f AS MATERIALIZED (
     SELECT s.*, row_number() OVER (PARTITION BY s.instrument_id ORDER BY s.line_id) AS round FROM ({source}) s),
-locked AS MATERIALIZED (
+funded AS MATERIALIZED (
     SELECT f.*, i.number, i.status FROM f JOIN policies_instrument i ON i.id = f.instrument_id
-     WHERE f.round = %(round)s
+     WHERE f.round = %(round)s),
+issued AS MATERIALIZED (
+    SELECT i.id FROM funded f JOIN policies_instrument i ON i.id = f.instrument_id WHERE f.status = %(issued)s
      ORDER BY i.id FOR NO KEY UPDATE OF i),
 d AS MATERIALIZED (
     SELECT line, period, subsidy_run,
@@ -67,15 +78,15 @@ appended AS (
            encode(sha256(convert_to(prev.hash || '{{"amount_tiyn":' || f.amount_tiyn || %(at_then_data)s || d.canonical
                || ',"kind":"funded","number":"' || f.number || '","seq":' || (prev.seq + 1) || '}}', 'UTF8')), 'hex'),
            %(at)s
-    FROM locked f
+    FROM funded f
     JOIN d ON d.line = f.line AND d.period = f.period AND d.subsidy_run = f.subsidy_run
     LEFT JOIN LATERAL (SELECT e.seq, e.hash FROM policies_instrumentevent e WHERE e.instrument_id = f.instrument_id
                        ORDER BY e.seq DESC LIMIT 1) last ON true
     CROSS JOIN LATERAL (SELECT coalesce(last.seq, 0) AS seq, coalesce(last.hash, %(genesis)s) AS hash) prev
     WHERE f.status = ANY(%(allowed)s)
     RETURNING instrument_id)
-SELECT (SELECT count(*) FROM appended), (SELECT coalesce(max(round), 0) FROM f),
-       (SELECT coalesce(array_agg(instrument_id), '{{}}') FROM locked WHERE status = %(issued)s)
+SELECT (SELECT coalesce(array_agg(id), '{{}}') FROM issued), (SELECT count(*) FROM appended),
+       (SELECT coalesce(max(round), 0) FROM f)
 """
 
 _ACTIVATE_SQL = "UPDATE policies_instrument SET status = %(active)s WHERE id = ANY(%(ids)s) AND status = %(issued)s"
@@ -111,22 +122,7 @@ def instruments_record_funding_from(source: str, params: dict) -> int:
     at_iso = at.astimezone(UTC).isoformat(timespec="microseconds")
     params = {**params, "at": at, "genesis": GENESIS_HASH, "at_then_data": f',"at":"{at_iso}","data":',
               "allowed": sorted(EVENT_RULES[Kind.FUNDED][0]), "active": Status.ACTIVE, "issued": Status.ISSUED}
-    attempt = 1
-    while True:
-        try:
-            with transaction.atomic():  # a savepoint: a chain that moved meanwhile is read again
-                return _append_rounds(source, params)
-        except IntegrityError as exc:
-            if attempt == CHAIN_MOVED_TRIES or violated_constraint(exc) != "instrument_event_seq_unique":
-                raise
-            attempt += 1
-
-
-# A statement's snapshot is taken before it waits for a row lock: when a single event (instrument_record, which
-# holds the same lock) commits while the batch waits, the batch does not see that link and its own link takes the
-# same seq, which the (instrument, seq) key refuses. Read again, the chain has the new link (and the batch
-# now holds the locks, so a second try normally succeeds).
-CHAIN_MOVED_TRIES = 5
+    return chain_retried(lambda: _append_rounds(source, params))
 
 
 def _append_rounds(source: str, params: dict) -> int:
@@ -137,9 +133,9 @@ def _append_rounds(source: str, params: dict) -> int:
         while done < rounds:
             done += 1
             cursor.execute(append, {**params, "round": done})
-            written, rounds, still_issued = cursor.fetchone()
+            still_issued, written, rounds = cursor.fetchone()
             count += written
             issued.update(still_issued)
-        if issued:  # each got its event: an issued instrument may be funded, and it is locked
+        if issued:  # each got its event (an issued instrument may be funded) and is locked
             cursor.execute(_ACTIVATE_SQL, {**params, "ids": sorted(issued)})
     return count

@@ -1,19 +1,21 @@
 """Instrument registry services: issue, record events on the hash chain, move custody, verify chains.
 
-Locks: the instrument row (FOR UPDATE) serialises its chain; a custody transfer then locks ledger accounts
-(inside transfer_post, in account-id order) — always instrument → accounts.
+Locks: the instrument row (FOR UPDATE) serialises the services that change it; a custody transfer then locks ledger
+accounts (inside transfer_post, in account-id order) — always instrument → accounts. The chain itself is
+serialised by its key (instrument, seq): the subsidy run's batches append without the row lock
+(instrument_batches), so a link may find its seq taken by a batch and is then written again after it.
 """
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from qalqan.core.money import prorate
-from qalqan.core.sql import fetch_one_prepared
+from qalqan.core.sql import fetch_one_prepared, violated_constraint
 from qalqan.ledger.models import Account
 from qalqan.ledger.services import account_ensure, transfer_post
 from qalqan.orgs.models import Organisation
@@ -71,10 +73,41 @@ def _append(instrument: Instrument, *, kind: str, amount_tiyn: int = 0, data: di
     return _append_links(instrument, [(kind, amount_tiyn, data)], first=first)[0]
 
 
+# The chain's key: a link whose seq another transaction took meanwhile is refused by it (violated_constraint names it)
+CHAIN_KEY = "instrument_event_seq_unique"
+CHAIN_MOVED_TRIES = 5
+
+
+def chain_retried(append):
+    """`append()` in a savepoint, done again (up to CHAIN_MOVED_TRIES times in all) when the chain's key refuses
+    a link because another transaction took its seq: each try reads the chains as they are then.
+
+    The subsidy run's batches append without the instruments' row locks (instrument_batches), so a single event
+    and a batch may each find their seq taken by the other — committed meanwhile, or waited for and then
+    committed."""
+    attempt = 1
+    while True:
+        try:
+            with transaction.atomic():
+                return append()
+        except IntegrityError as exc:
+            if attempt == CHAIN_MOVED_TRIES or violated_constraint(exc) != CHAIN_KEY:
+                raise
+            attempt += 1
+
+
 def _append_links(instrument: Instrument, links: list[tuple[str, int, dict | None]], *,
                   first: bool = False) -> list[InstrumentEvent]:
-    """Append links (kind, amount, data) in order with one look-up of the last link and one INSERT."""
-    last = None if first else instrument.events.order_by("-seq").values("seq", "hash").first()
+    """Append links (kind, amount, data) in order with one look-up of the last link and one INSERT (chain_retried;
+    a new instrument — `first`, created in this transaction — is seen by no one else and has no link to look up)."""
+    if first:
+        return _insert_links(instrument, links, last=None)
+    return chain_retried(lambda: _insert_links(
+        instrument, links, last=instrument.events.order_by("-seq").values("seq", "hash").first()))
+
+
+def _insert_links(instrument: Instrument, links: list[tuple[str, int, dict | None]], *,
+                  last: dict | None) -> list[InstrumentEvent]:
     seq = last["seq"] if last else 0
     prev_hash = last["hash"] if last else GENESIS_HASH
     at = timezone.now()

@@ -70,11 +70,27 @@ def test_an_empty_batch_writes_nothing():
     assert instruments_record_funding([]) == 0
 
 
+def _row_version(instrument: Instrument) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xmin::text, xmax::text, ctid::text FROM policies_instrument WHERE id = %s",
+                       [instrument.pk])
+        return cursor.fetchone()
+
+
+def test_a_batch_neither_locks_nor_writes_the_rows_of_instruments_it_funds(issue):
+    """A row lock writes the tuple: the national run would rewrite the instruments table every month."""
+    instrument = issue()
+    instrument_record(instrument_id=instrument.pk, kind="funded", amount_tiyn=0)  # active, as after activation
+    before = _row_version(instrument)
+    assert instruments_record_funding([Funding(instrument.pk, 500, subsidy_run=1, period="2026-03",
+                                               line="normal")]) == 1
+    assert _row_version(instrument) == before
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_link_committed_while_the_batch_waits_for_its_lock_is_continued_not_forked(refdata, issue):
-    """The batch's statement takes its snapshot before it waits for an instrument's lock, so it cannot see a
-    link committed meanwhile by the holder of that lock; the unique (instrument, seq) key refuses the fork and
-    the batch reads the chain again."""
+def test_a_link_committed_while_the_batch_waits_for_it_is_continued_not_forked(refdata, issue):
+    """A single event in progress holds the seq the batch reads as free: the batch's insert waits for it, and once
+    it commits the unique (instrument, seq) key refuses the fork and the batch reads the chain again."""
     instrument = issue()
     drawn = threading.Event()
     outcome = {}
@@ -104,4 +120,83 @@ def test_a_link_committed_while_the_batch_waits_for_its_lock_is_continued_not_fo
 
     assert outcome == {"written": 1}
     assert list(instrument.events.values_list("seq", "kind")) == [(1, "issued"), (2, "drawn"), (3, "funded")]
+    assert instruments_verify() == (1, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_single_event_that_waited_for_a_batch_link_is_written_after_it(refdata, issue):
+    """The other way round: the batch holds no lock, so instrument_record reads the chain before the batch's link
+    commits; its insert waits for that link, is refused by the key, and is built again on the new chain."""
+    instrument = issue()
+    instrument_record(instrument_id=instrument.pk, kind="funded", amount_tiyn=0)
+    funded = threading.Event()
+    outcome = {}
+
+    def batch_held_open():
+        try:
+            with transaction.atomic():
+                outcome["written"] = instruments_record_funding([
+                    Funding(instrument.pk, 500, subsidy_run=3, period="2026-03", line="normal")])
+                funded.set()
+                backend_waiting_for_lock('INSERT INTO "policies_instrumentevent"', timeout=30)
+        except BaseException as exc:  # noqa: BLE001 - asserted below
+            outcome["batch"] = exc
+        finally:
+            connection.close()
+
+    def single_event():
+        funded.wait(30)
+        try:
+            outcome["drawn"] = instrument_record(instrument_id=instrument.pk, kind="drawn", amount_tiyn=10).seq
+        except BaseException as exc:  # noqa: BLE001 - asserted below
+            outcome["single"] = exc
+        finally:
+            connection.close()
+
+    run_threads(batch_held_open, single_event)
+
+    assert outcome == {"written": 1, "drawn": 4}
+    assert list(instrument.events.values_list("seq", "kind")) == [(1, "issued"), (2, "funded"), (3, "funded"),
+                                                                  (4, "drawn")]
+    assert instruments_verify() == (1, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_waits_for_an_issued_instruments_lock_before_it_appends_any_link(refdata, issue):
+    """An issued instrument is the one a batch locks (its funded event makes it active). The holder of that lock
+    appends its own link after the batch has come: were the batch's link already there, each would wait for the
+    other (a deadlock, one of them aborted); the batch locks first, so the holder goes on, and the batch then
+    continues the chain."""
+    instrument = issue()
+    outcome = {}
+    locked = threading.Event()
+
+    def holder():
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT 1 FROM policies_instrument WHERE id = %s FOR NO KEY UPDATE", [instrument.pk])
+                locked.set()
+                backend_waiting_for_lock("json_to_recordset", timeout=30)  # the batch's statement
+                outcome["drawn"] = instrument_record(instrument_id=instrument.pk, kind="drawn", amount_tiyn=10).seq
+        except BaseException as exc:  # noqa: BLE001 - asserted below
+            outcome["holder"] = exc
+        finally:
+            connection.close()
+
+    def batch():
+        locked.wait(30)
+        try:
+            outcome["written"] = instruments_record_funding([
+                Funding(instrument.pk, 500, subsidy_run=3, period="2026-03", line="normal")])
+        except BaseException as exc:  # noqa: BLE001 - asserted below
+            outcome["batch"] = exc
+        finally:
+            connection.close()
+
+    run_threads(holder, batch)
+
+    assert outcome == {"drawn": 2, "written": 1}
+    assert list(instrument.events.values_list("seq", "kind")) == [(1, "issued"), (2, "drawn"), (3, "funded")]
+    assert Instrument.objects.get(pk=instrument.pk).status == "active"
     assert instruments_verify() == (1, None)
