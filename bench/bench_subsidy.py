@@ -197,8 +197,8 @@ def _generated_policies() -> int:
 # The canonical JSON of the instrument's first two links as instrument_issue and a policy's activation write them
 # (sorted keys, no spaces): issued, then the fund's commitment as a funded event of 0.
 _EVENTS_SQL = """
-INSERT INTO policies_instrumentevent (instrument_id, seq, kind, amount_tiyn, data, prev_hash, hash, at)
-SELECT i.id, e.seq, e.kind, e.amount, e.data, e.prev_hash, e.hash, %(at)s
+INSERT INTO policies_instrumentevent (instrument_id, seq, kind, amount_tiyn, data, hash, at)
+SELECT i.id, e.seq, e.kind, e.amount, e.data, decode(e.hash, 'hex'), %(at)s
   FROM policies_instrument i
   JOIN policies_policy pol ON pol.instrument_id = i.id
   JOIN orgs_organisation o ON o.id = i.custodian_id
@@ -211,15 +211,14 @@ SELECT i.id, e.seq, e.kind, e.amount, e.data, e.prev_hash, e.hash, %(at)s
         (1, 'issued', i.face_value_tiyn,
          jsonb_build_object('holder', i.holder_id, 'custodian', o.code, 'face_value_tiyn', i.face_value_tiyn,
                             'valid_from', i.valid_from::text, 'valid_to', i.valid_to::text),
-         %(genesis)s, h.issued),
+         h.issued),
         (2, 'funded', 0,
          jsonb_build_object('source', 'fund', 'policy', pol.id, 'subsidy_tiyn', pol.subsidy_tiyn,
                             'paid', 'monthly, by the subsidy run'),
-         h.issued,
          encode(sha256(convert_to(h.issued
              || '{"amount_tiyn":0,"at":"' || %(at_iso)s || '","data":{"paid":"monthly, by the subsidy run","policy":'
              || pol.id || ',"source":"fund","subsidy_tiyn":' || pol.subsidy_tiyn || '},"kind":"funded","number":"'
-             || i.number || '","seq":2}', 'UTF8')), 'hex'))) AS e(seq, kind, amount, data, prev_hash, hash)
+             || i.number || '","seq":2}', 'UTF8')), 'hex'))) AS e(seq, kind, amount, data, hash)
  WHERE i.id > %(first)s
  ORDER BY i.id, e.seq
 """

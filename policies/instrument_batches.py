@@ -73,16 +73,17 @@ d AS MATERIALIZED (
            '{{"line":"' || line || '","period":"' || period || '","subsidy_run":' || subsidy_run || '}}' AS canonical
       FROM (SELECT DISTINCT line, period, subsidy_run FROM f) kinds),
 appended AS (
-    INSERT INTO policies_instrumentevent (instrument_id, seq, kind, amount_tiyn, data, prev_hash, hash, at)
-    SELECT f.instrument_id, prev.seq + 1, 'funded', f.amount_tiyn, d.data, prev.hash,
-           encode(sha256(convert_to(prev.hash || '{{"amount_tiyn":' || f.amount_tiyn || %(at_then_data)s || d.canonical
-               || ',"kind":"funded","number":"' || f.number || '","seq":' || (prev.seq + 1) || '}}', 'UTF8')), 'hex'),
+    INSERT INTO policies_instrumentevent (instrument_id, seq, kind, amount_tiyn, data, hash, at)
+    SELECT f.instrument_id, prev.seq + 1, 'funded', f.amount_tiyn, d.data,
+           sha256(convert_to(prev.hash || '{{"amount_tiyn":' || f.amount_tiyn || %(at_then_data)s || d.canonical
+               || ',"kind":"funded","number":"' || f.number || '","seq":' || (prev.seq + 1) || '}}', 'UTF8')),
            %(at)s
     FROM funded f
     JOIN d ON d.line = f.line AND d.period = f.period AND d.subsidy_run = f.subsidy_run
     LEFT JOIN LATERAL (SELECT e.seq, e.hash FROM policies_instrumentevent e WHERE e.instrument_id = f.instrument_id
                        ORDER BY e.seq DESC LIMIT 1) last ON true
-    CROSS JOIN LATERAL (SELECT coalesce(last.seq, 0) AS seq, coalesce(last.hash, %(genesis)s) AS hash) prev
+    CROSS JOIN LATERAL (SELECT coalesce(last.seq, 0) AS seq,
+                               coalesce(encode(last.hash, 'hex'), %(genesis)s) AS hash) prev
     WHERE f.status = ANY(%(allowed)s)
     RETURNING instrument_id)
 SELECT (SELECT coalesce(array_agg(id), '{{}}') FROM issued), (SELECT count(*) FROM appended),

@@ -109,7 +109,7 @@ def _append_links(instrument: Instrument, links: list[tuple[str, int, dict | Non
 def _insert_links(instrument: Instrument, links: list[tuple[str, int, dict | None]], *,
                   last: dict | None) -> list[InstrumentEvent]:
     seq = last["seq"] if last else 0
-    prev_hash = last["hash"] if last else GENESIS_HASH
+    prev_hash = bytes(last["hash"]).hex() if last else GENESIS_HASH
     at = timezone.now()
     events = []
     for kind, amount_tiyn, data in links:
@@ -118,7 +118,7 @@ def _insert_links(instrument: Instrument, links: list[tuple[str, int, dict | Non
         digest = event_hash(prev_hash=prev_hash, number=instrument.number, seq=seq, kind=kind,
                             amount_tiyn=amount_tiyn, data=data, at=at)
         events.append(InstrumentEvent(instrument=instrument, seq=seq, kind=kind, amount_tiyn=amount_tiyn, data=data,
-                                      prev_hash=prev_hash, hash=digest, at=at))
+                                      hash=bytes.fromhex(digest), at=at))
         prev_hash = digest
     if len(events) == 1:
         events[0].save(force_insert=True)
@@ -342,12 +342,11 @@ def instrument_chain_check(instrument: Instrument, events: list[InstrumentEvent]
             return BrokenLink(instrument.number, expected_seq, f"missing (found seq {event.seq} instead)")
         if expected_seq == 1 and event.kind != Kind.ISSUED:
             return BrokenLink(instrument.number, 1, f"the chain starts with {event.kind}, not issued")
-        if event.prev_hash != prev_hash:
-            return BrokenLink(instrument.number, event.seq, "prev_hash does not match the previous event's hash")
-        digest = event_hash(prev_hash=event.prev_hash, number=instrument.number, seq=event.seq, kind=event.kind,
+        digest = event_hash(prev_hash=prev_hash, number=instrument.number, seq=event.seq, kind=event.kind,
                             amount_tiyn=event.amount_tiyn, data=event.data, at=event.at)
-        if digest != event.hash:
-            return BrokenLink(instrument.number, event.seq, "hash does not match the event's content")
+        if digest != event.hash_hex:
+            return BrokenLink(instrument.number, event.seq,
+                              "hash does not match the event's content and the previous event's hash")
         if event.kind == Kind.ISSUED:
             custodian, status = event.data.get("custodian"), Status.ISSUED
         elif event.kind == Kind.CUSTODIAN_CHANGED:
@@ -359,7 +358,7 @@ def instrument_chain_check(instrument: Instrument, events: list[InstrumentEvent]
             elif event.kind == Kind.FUNDED and status == Status.ISSUED:
                 status = Status.ACTIVE
         face_value = event.data.get("face_value_tiyn", face_value)
-        prev_hash = event.hash
+        prev_hash = digest
     if not events:
         return BrokenLink(instrument.number, 1, "the instrument has no events")
     # the instrument row must agree with what its history says (nobody changed it behind the services' back)

