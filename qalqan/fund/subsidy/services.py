@@ -122,6 +122,9 @@ def _calculate_range(run_id: int, after: int, up_to: int, inputs: dict) -> bool:
                 if not _range_claimed(cursor, "fund_subsidycalculatedrange", f"subsidy-calculation:{run_id}:{after}",
                                       run_id, after, up_to):
                     return False
+                # the range's lines pass through RETURNING to their totals: ≈ 6 MB for 100 000, which the default
+                # work_mem (4 MB) spills to a temporary file (≈ 5 % of the range's time)
+                cursor.execute("SET LOCAL work_mem = '64MB'")
                 try:
                     with transaction.atomic():
                         cursor.execute(insert_normal_lines_sql(), params)
