@@ -29,6 +29,8 @@ from datetime import UTC
 from django.db import connection, transaction
 from django.utils import timezone
 
+from qalqan.core.sql import fetch_one_prepared
+
 from .instruments import EVENT_RULES, Kind, Status, chain_retried
 from .models import GENESIS_HASH
 
@@ -123,6 +125,10 @@ def instruments_record_funding_from(source: str, params: dict) -> int:
     at_iso = at.astimezone(UTC).isoformat(timespec="microseconds")
     params = {**params, "at": at, "genesis": GENESIS_HASH, "at_then_data": f',"at":"{at_iso}","data":',
               "allowed": sorted(EVENT_RULES[Kind.FUNDED][0]), "active": Status.ACTIVE, "issued": Status.ISSUED}
+    with connection.cursor() as cursor:
+        # the appending statement is prepared once per connection and run on its generic plan: planning it took
+        # ≈ 10 ms, for each of the national run's 2 440 ranges (its plan does not depend on the range's bounds)
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
     return chain_retried(lambda: _append_rounds(source, params))
 
 
@@ -133,8 +139,7 @@ def _append_rounds(source: str, params: dict) -> int:
     with connection.cursor() as cursor:
         while done < rounds:
             done += 1
-            cursor.execute(append, {**params, "round": done})
-            still_issued, written, rounds = cursor.fetchone()
+            still_issued, written, rounds = fetch_one_prepared(append, {**params, "round": done})
             count += written
             issued.update(still_issued)
         if issued:  # each got its event (an issued instrument may be funded) and is locked
