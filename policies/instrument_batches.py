@@ -9,14 +9,14 @@ which is what lets SQL spell the canonical JSON without a general serialiser (in
 [0-9A-Z], so they need no escaping either). Every instrument starts with its `issued` event, so a previous
 link normally exists; without one the chain starts from the genesis hash, as `_append` does.
 
-A batch does not lock its instruments: a row lock writes the instrument's tuple, and the national run would
-rewrite the whole instruments table every month for it. The chain's key (instrument, seq) serialises the
-appends instead. A single event (instrument_record, under the instrument's row lock) that commits while a batch
-runs takes the seq the batch read as free: the batch's link for it is refused by the key, and the batch reads
-its chains again (_append_rounds in a savepoint); one that is still uncommitted makes the batch's insert wait for
-it, then the same. The other way round, instrument_record retries its link the same way (_append_links). Every
-change of an instrument's status is an event of its chain, so the status a batch read is the one its link
-follows, or the key refuses the link.
+A batch does not lock the instruments it funds (bar the rare issued one, below): a row lock writes the
+instrument's tuple, and the national run would rewrite the whole instruments table every month for it. The
+chain's key (instrument, seq) serialises the appends instead. A single event (instrument_record, under the
+instrument's row lock) that commits while a batch runs takes the seq the batch read as free: the batch's link for
+it is refused by the key, and the batch reads its chains again (chain_retried); one that is still uncommitted
+makes the batch's insert wait for it, then the same. The other way round, instrument_record retries its link
+the same way. Every change of an instrument's status is an event of its chain, so the status a batch read is the
+one its link follows, or the key refuses the link.
 
 The fundings come as JSON (instruments_record_funding) or straight from SQL where they are stored
 (instruments_record_funding_from: the subsidy run reads its lines in the same statement, so nothing is done

@@ -3,7 +3,8 @@
 Locks: the run row (FOR UPDATE) serialises the run's transitions; disbursement then locks ledger accounts inside
 transfer_post (in account-id order) — always run → accounts. The calculation and the instruments' funded events
 are done in ranges of policy ids by several workers at once, each range in its own transaction (an advisory lock
-per range; instrument row locks for the events) that updates the run's counters last, just before it commits.
+per range; the funded events are serialised by each instrument chain's key, not by row locks) that updates the
+run's counters last, just before it commits.
 """
 from dataclasses import dataclass
 from datetime import date
