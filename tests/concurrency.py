@@ -57,6 +57,19 @@ def delete_while_inserting(insert, delete_sql: str, params: list) -> str:
     return outcome.get("delete", "no answer")
 
 
+def recorded(outcome: dict, key: str, work):
+    """A thread target that runs `work()` and keeps what it returned — or the exception it raised — in
+    outcome[key], then closes the thread's database connection."""
+    def target():
+        try:
+            outcome[key] = work()
+        except BaseException as exc:  # noqa: BLE001 - the test asserts the outcome
+            outcome[key] = exc
+        finally:
+            connection.close()
+    return target
+
+
 def run_threads(*targets, timeout: float = 60.0) -> None:
     """Start a thread for each target, then wait for them all (each up to `timeout` seconds)."""
     threads = [threading.Thread(target=target) for target in targets]

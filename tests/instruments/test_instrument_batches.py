@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from policies.instrument_batches import Funding, instruments_record_funding
 from policies.instruments import event_hash, instrument_issue, instrument_record, instruments_verify
 from policies.models import Instrument
-from tests.concurrency import backend_waiting_for_lock, run_threads
+from tests.concurrency import backend_waiting_for_lock, recorded, run_threads
 
 pytestmark = pytest.mark.django_db
 START, END = date(2026, 1, 1), date(2027, 1, 1)
@@ -86,6 +86,10 @@ def test_a_batch_neither_locks_nor_writes_the_rows_of_instruments_it_funds(issue
     assert _row_version(instrument) == before
 
 
+def _fund(instrument: Instrument) -> int:
+    return instruments_record_funding([Funding(instrument.pk, 500, subsidy_run=3, period="2026-03", line="normal")])
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_link_committed_while_the_batch_waits_for_it_is_continued_not_forked(refdata, issue):
     """A single event in progress holds the seq the batch reads as free: the batch's insert waits for it, and once
@@ -94,30 +98,20 @@ def test_a_link_committed_while_the_batch_waits_for_it_is_continued_not_forked(r
     drawn = threading.Event()
     outcome = {}
 
+    @transaction.atomic
     def single_event_held_open():
-        try:
-            with transaction.atomic():
-                instrument_record(instrument_id=instrument.pk, kind="drawn", amount_tiyn=10)
-                drawn.set()
-                backend_waiting_for_lock("json_to_recordset", timeout=30)  # the batch's statement
-        except BaseException as exc:  # noqa: BLE001 - asserted below
-            outcome["single"] = exc
-        finally:
-            connection.close()
+        seq = instrument_record(instrument_id=instrument.pk, kind="drawn", amount_tiyn=10).seq
+        drawn.set()
+        backend_waiting_for_lock("json_to_recordset", timeout=30)  # the batch's statement
+        return seq
 
     def batch():
         drawn.wait(30)
-        try:
-            outcome["written"] = instruments_record_funding([
-                Funding(instrument.pk, 500, subsidy_run=3, period="2026-03", line="normal")])
-        except BaseException as exc:  # noqa: BLE001 - asserted below
-            outcome["batch"] = exc
-        finally:
-            connection.close()
+        return _fund(instrument)
 
-    run_threads(single_event_held_open, batch)
+    run_threads(recorded(outcome, "drawn", single_event_held_open), recorded(outcome, "written", batch))
 
-    assert outcome == {"written": 1}
+    assert outcome == {"drawn": 2, "written": 1}
     assert list(instrument.events.values_list("seq", "kind")) == [(1, "issued"), (2, "drawn"), (3, "funded")]
     assert instruments_verify() == (1, None)
 
@@ -131,28 +125,18 @@ def test_a_single_event_that_waited_for_a_batch_link_is_written_after_it(refdata
     funded = threading.Event()
     outcome = {}
 
+    @transaction.atomic
     def batch_held_open():
-        try:
-            with transaction.atomic():
-                outcome["written"] = instruments_record_funding([
-                    Funding(instrument.pk, 500, subsidy_run=3, period="2026-03", line="normal")])
-                funded.set()
-                backend_waiting_for_lock('INSERT INTO "policies_instrumentevent"', timeout=30)
-        except BaseException as exc:  # noqa: BLE001 - asserted below
-            outcome["batch"] = exc
-        finally:
-            connection.close()
+        written = _fund(instrument)
+        funded.set()
+        backend_waiting_for_lock('INSERT INTO "policies_instrumentevent"', timeout=30)
+        return written
 
     def single_event():
         funded.wait(30)
-        try:
-            outcome["drawn"] = instrument_record(instrument_id=instrument.pk, kind="drawn", amount_tiyn=10).seq
-        except BaseException as exc:  # noqa: BLE001 - asserted below
-            outcome["single"] = exc
-        finally:
-            connection.close()
+        return instrument_record(instrument_id=instrument.pk, kind="drawn", amount_tiyn=10).seq
 
-    run_threads(batch_held_open, single_event)
+    run_threads(recorded(outcome, "written", batch_held_open), recorded(outcome, "drawn", single_event))
 
     assert outcome == {"written": 1, "drawn": 4}
     assert list(instrument.events.values_list("seq", "kind")) == [(1, "issued"), (2, "funded"), (3, "funded"),
@@ -167,33 +151,22 @@ def test_a_batch_waits_for_an_issued_instruments_lock_before_it_appends_any_link
     other (a deadlock, one of them aborted); the batch locks first, so the holder goes on, and the batch then
     continues the chain."""
     instrument = issue()
-    outcome = {}
     locked = threading.Event()
+    outcome = {}
 
+    @transaction.atomic
     def holder():
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT 1 FROM policies_instrument WHERE id = %s FOR NO KEY UPDATE", [instrument.pk])
-                locked.set()
-                backend_waiting_for_lock("json_to_recordset", timeout=30)  # the batch's statement
-                outcome["drawn"] = instrument_record(instrument_id=instrument.pk, kind="drawn", amount_tiyn=10).seq
-        except BaseException as exc:  # noqa: BLE001 - asserted below
-            outcome["holder"] = exc
-        finally:
-            connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM policies_instrument WHERE id = %s FOR NO KEY UPDATE", [instrument.pk])
+        locked.set()
+        backend_waiting_for_lock("json_to_recordset", timeout=30)  # the batch's statement
+        return instrument_record(instrument_id=instrument.pk, kind="drawn", amount_tiyn=10).seq
 
     def batch():
         locked.wait(30)
-        try:
-            outcome["written"] = instruments_record_funding([
-                Funding(instrument.pk, 500, subsidy_run=3, period="2026-03", line="normal")])
-        except BaseException as exc:  # noqa: BLE001 - asserted below
-            outcome["batch"] = exc
-        finally:
-            connection.close()
+        return _fund(instrument)
 
-    run_threads(holder, batch)
+    run_threads(recorded(outcome, "drawn", holder), recorded(outcome, "written", batch))
 
     assert outcome == {"drawn": 2, "written": 1}
     assert list(instrument.events.values_list("seq", "kind")) == [(1, "issued"), (2, "drawn"), (3, "funded")]
