@@ -127,7 +127,7 @@ def instruments_record_funding_from(source: str, params: dict) -> int:
               "allowed": sorted(EVENT_RULES[Kind.FUNDED][0]), "active": Status.ACTIVE, "issued": Status.ISSUED}
     with connection.cursor() as cursor:
         # the appending statement is prepared once per connection and run on its generic plan: planning it took
-        # ≈ 10 ms, for each of the national run's 2 440 ranges (its plan does not depend on the range's bounds)
+        # a few ms, for each of the national run's ranges (its plan does not depend on the range's bounds)
         cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
     return chain_retried(lambda: _append_rounds(source, params))
 

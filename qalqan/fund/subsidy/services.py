@@ -263,7 +263,9 @@ def _queue_funding(run_id: int) -> None:
 
 
 def funding_range_size() -> int:
-    return getattr(settings, "SUBSIDY_FUNDING_RANGE_POLICIES", 5_000)
+    """Policy ids per funding range. Each range is a commit that waits for its WAL to reach the disk and a few
+    round trips; 20 000 rather than 5 000 made the national run's 2 440 ranges 610 (≈ 7 % of its funding time)."""
+    return getattr(settings, "SUBSIDY_FUNDING_RANGE_POLICIES", 20_000)
 
 
 def subsidy_run_record_funding(*, run_id: int, max_ranges: int | None = None) -> int:
