@@ -14,8 +14,8 @@ instrument's tuple, and the national run would rewrite the whole instruments tab
 chain's key (instrument, seq) serialises the appends instead. A single event (instrument_record, under the
 instrument's row lock) that commits while a batch runs takes the seq the batch read as free: the batch's link for
 it is refused by the key, and the batch reads its chains again (chain_retried); one that is still uncommitted
-makes the batch's insert wait for it, then the same. The other way round, instrument_record retries its link
-the same way. Every change of an instrument's status is an event of its chain, so the status a batch read is the
+makes the batch's insert wait for it, then the same. The other way round, instrument_record writes its links
+only while their seq is free and otherwise builds them again (instruments._append_links). Every change of an instrument's status is an event of its chain, so the status a batch read is the
 one its link follows, or the key refuses the link.
 
 The fundings come as JSON (instruments_record_funding) or straight from SQL where they are stored
@@ -26,12 +26,12 @@ import json
 from dataclasses import dataclass
 from datetime import UTC
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from qalqan.core.sql import fetch_one_prepared
+from qalqan.core.sql import fetch_one_prepared, violated_constraint
 
-from .instruments import EVENT_RULES, Kind, Status, chain_retried
+from .instruments import CHAIN_KEY, CHAIN_MOVED_TRIES, EVENT_RULES, Kind, Status
 from .models import GENESIS_HASH
 
 _SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
@@ -130,6 +130,21 @@ def instruments_record_funding_from(source: str, params: dict) -> int:
         # a few ms, for each of the national run's ranges (its plan does not depend on the range's bounds)
         cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
     return chain_retried(lambda: _append_rounds(source, params))
+
+
+def chain_retried(append):
+    """`append()` in a savepoint, done again (up to CHAIN_MOVED_TRIES times in all) when the chain's key refuses
+    a link because another transaction (a single event, or another batch) took its seq — committed meanwhile, or
+    waited for and then committed: each try reads the chains as they are then."""
+    attempt = 1
+    while True:
+        try:
+            with transaction.atomic():
+                return append()
+        except IntegrityError as exc:
+            if attempt == CHAIN_MOVED_TRIES or violated_constraint(exc) != CHAIN_KEY:
+                raise
+            attempt += 1
 
 
 def _append_rounds(source: str, params: dict) -> int:

@@ -3,19 +3,19 @@
 Locks: the instrument row (FOR UPDATE) serialises the services that change it; a custody transfer then locks ledger
 accounts (inside transfer_post, in account-id order) — always instrument → accounts. The chain itself is
 serialised by its key (instrument, seq): the subsidy run's batches append without the row lock
-(instrument_batches), so a link may find its seq taken by a batch and is then written again after it.
+(instrument_batches), so a link may find its seq taken by a batch and is then built again after it.
 """
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from qalqan.core.money import prorate
-from qalqan.core.sql import fetch_one_prepared, violated_constraint
+from qalqan.core.sql import fetch_one_prepared
 from qalqan.ledger.models import Account
 from qalqan.ledger.services import account_ensure, transfer_post
 from qalqan.orgs.models import Organisation
@@ -78,36 +78,53 @@ CHAIN_KEY = "instrument_event_seq_unique"
 CHAIN_MOVED_TRIES = 5
 
 
-def chain_retried(append):
-    """`append()` in a savepoint, done again (up to CHAIN_MOVED_TRIES times in all) when the chain's key refuses
-    a link because another transaction took its seq: each try reads the chains as they are then.
-
-    The subsidy run's batches append without the instruments' row locks (instrument_batches), so a single event
-    and a batch may each find their seq taken by the other — committed meanwhile, or waited for and then
-    committed."""
-    attempt = 1
-    while True:
-        try:
-            with transaction.atomic():
-                return append()
-        except IntegrityError as exc:
-            if attempt == CHAIN_MOVED_TRIES or violated_constraint(exc) != CHAIN_KEY:
-                raise
-            attempt += 1
+class ChainMoved(RuntimeError):
+    """Another transaction took the next seq of the chain each time this one tried to append (not expected: a
+    subsidy batch appends one link per instrument and range)."""
 
 
 def _append_links(instrument: Instrument, links: list[tuple[str, int, dict | None]], *,
                   first: bool = False) -> list[InstrumentEvent]:
-    """Append links (kind, amount, data) in order with one look-up of the last link and one INSERT (chain_retried;
-    a new instrument — `first`, created in this transaction — is seen by no one else and has no link to look up)."""
+    """Append links (kind, amount, data) in order with one look-up of the last link and one INSERT. A new
+    instrument (`first`, created in this transaction) is seen by no one else and has no link to look up.
+
+    The subsidy run's batches append without the instrument's row lock (instrument_batches), so a batch may take
+    the seq read here as free: the links are written only while their first seq is free (its INSERT waits for a
+    batch's uncommitted link and does nothing once that commits; the rest follow only the first), else they are
+    built again on the chain as it is then. No savepoint: nothing is written when the seq is taken."""
     if first:
-        return _insert_links(instrument, links, last=None)
-    return chain_retried(lambda: _insert_links(
-        instrument, links, last=instrument.events.order_by("-seq").values("seq", "hash").first()))
+        events = _links_after(instrument, links, last=None)
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+            return events
+        return InstrumentEvent.objects.bulk_create(events)
+    for _ in range(CHAIN_MOVED_TRIES):
+        events = _links_after(instrument, links, last=instrument.events.order_by("-seq").values("seq", "hash").first())
+        params = [value for e in events
+                  for value in (e.instrument_id, e.seq, e.kind, e.amount_tiyn, json.dumps(e.data), e.hash, e.at)]
+        if fetch_one_prepared(_links_while_free_sql(len(events)), params)[0]:
+            return events
+    raise ChainMoved(f"instrument {instrument.number}: its next seq was taken {CHAIN_MOVED_TRIES} times")
 
 
-def _insert_links(instrument: Instrument, links: list[tuple[str, int, dict | None]], *,
-                  last: dict | None) -> list[InstrumentEvent]:
+_LINK_COLUMNS = "instrument_id, seq, kind, amount_tiyn, data, hash, at"
+_LINK_VALUES = "(%s::bigint, %s::integer, %s::varchar, %s::bigint, %s::jsonb, %s::bytea, %s::timestamptz)"
+
+
+def _links_while_free_sql(count: int) -> str:
+    """INSERT the first link unless its (instrument, seq) is taken, and the other count − 1 only if it went in;
+    answers how many first links went in (0 or 1)."""
+    sql = (f"WITH head AS (INSERT INTO policies_instrumentevent ({_LINK_COLUMNS}) VALUES {_LINK_VALUES} "
+           "ON CONFLICT (instrument_id, seq) DO NOTHING RETURNING seq)")
+    if count > 1:
+        sql += (f", rest AS (INSERT INTO policies_instrumentevent ({_LINK_COLUMNS}) SELECT * FROM "
+                f"(VALUES {', '.join([_LINK_VALUES] * (count - 1))}) AS v WHERE EXISTS (SELECT FROM head))")
+    return sql + " SELECT count(*) FROM head"
+
+
+def _links_after(instrument: Instrument, links: list[tuple[str, int, dict | None]], *,
+                 last: dict | None) -> list[InstrumentEvent]:
+    """The links, hash-chained after `last` (seq and hash of the chain's last link; None: the genesis)."""
     seq = last["seq"] if last else 0
     prev_hash = bytes(last["hash"]).hex() if last else GENESIS_HASH
     at = timezone.now()
@@ -120,10 +137,7 @@ def _insert_links(instrument: Instrument, links: list[tuple[str, int, dict | Non
         events.append(InstrumentEvent(instrument=instrument, seq=seq, kind=kind, amount_tiyn=amount_tiyn, data=data,
                                       hash=bytes.fromhex(digest), at=at))
         prev_hash = digest
-    if len(events) == 1:
-        events[0].save(force_insert=True)
-        return events
-    return InstrumentEvent.objects.bulk_create(events)
+    return events
 
 
 def instrument_lock(instrument_id: int) -> Instrument:

@@ -5,7 +5,14 @@ import pytest
 from django.db import connection, transaction
 
 from policies.instrument_batches import Funding, instruments_record_funding
-from policies.instruments import event_hash, instrument_issue, instrument_record, instruments_verify
+from policies.instruments import (
+    NewEvent,
+    event_hash,
+    instrument_issue,
+    instrument_record,
+    instrument_record_events,
+    instruments_verify,
+)
 from policies.models import Instrument
 from tests.concurrency import backend_waiting_for_lock, recorded, run_threads
 
@@ -117,9 +124,11 @@ def test_a_link_committed_while_the_batch_waits_for_it_is_continued_not_forked(r
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_single_event_that_waited_for_a_batch_link_is_written_after_it(refdata, issue):
+@pytest.mark.parametrize("links", [1, 2])
+def test_single_events_that_waited_for_a_batch_link_are_written_after_it(refdata, issue, links):
     """The other way round: the batch holds no lock, so instrument_record reads the chain before the batch's link
-    commits; its insert waits for that link, is refused by the key, and is built again on the new chain."""
+    commits; its insert waits for that link, writes nothing once it commits (not even the links after the first),
+    and the links are built again on the new chain."""
     instrument = issue()
     instrument_record(instrument_id=instrument.pk, kind="funded", amount_tiyn=0)
     funded = threading.Event()
@@ -129,18 +138,19 @@ def test_a_single_event_that_waited_for_a_batch_link_is_written_after_it(refdata
     def batch_held_open():
         written = _fund(instrument)
         funded.set()
-        backend_waiting_for_lock('INSERT INTO "policies_instrumentevent"', timeout=30)
+        backend_waiting_for_lock("WITH head AS (INSERT INTO policies_instrumentevent", timeout=30)
         return written
 
-    def single_event():
+    def single_events():
         funded.wait(30)
-        return instrument_record(instrument_id=instrument.pk, kind="drawn", amount_tiyn=10).seq
+        return [e.seq for e in instrument_record_events(instrument_id=instrument.pk, events=[
+            NewEvent(kind="drawn", amount_tiyn=10 + n) for n in range(links)])]
 
-    run_threads(recorded(outcome, "written", batch_held_open), recorded(outcome, "drawn", single_event))
+    run_threads(recorded(outcome, "written", batch_held_open), recorded(outcome, "drawn", single_events))
 
-    assert outcome == {"written": 1, "drawn": 4}
-    assert list(instrument.events.values_list("seq", "kind")) == [(1, "issued"), (2, "funded"), (3, "funded"),
-                                                                  (4, "drawn")]
+    assert outcome == {"written": 1, "drawn": [4, 5][:links]}
+    assert list(instrument.events.values_list("seq", "kind", "amount_tiyn")) == [
+        (1, "issued", 36_500_000), (2, "funded", 0), (3, "funded", 500), (4, "drawn", 10), (5, "drawn", 11)][:3 + links]
     assert instruments_verify() == (1, None)
 
 
