@@ -13,7 +13,8 @@ has (its `issued` event and the `funded` event of 0 its activation writes, hash-
   SUBSIDY_FUNDING_RANGE_POLICIES policy ids, read and hash-chained in SQL, with their range's progress row);
 - bare: INSERT … SELECT of the same rows into an ordinary copy of the line table (same indexes and checks,
   WAL-logged like the real one) with no joins or arithmetic, in one statement on one connection — the floor the
-  run is compared with (targets: within 3×; ≤ 5 min for 12.2 million);
+  run is compared with (targets: within 3×; ≤ 5 min for 12.2 million); then the same for the run's other rows,
+  one funded event per policy into a copy of the event table, and the ratio to both bare inserts together;
 
 and checks that a sample of the funded chains verifies (instrument_chain_check).
 
@@ -319,6 +320,23 @@ def _bare_insert(run_id: int, period: date) -> tuple[float, int]:
         return seconds, rows
 
 
+def _bare_events_insert() -> tuple[float, int]:
+    """The run's other rows, its funded events, the same way: one per policy into an ordinary copy of the event
+    table (same key and checks, without the triggers), constants for what the run computes."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_bare_event")
+        cursor.execute("CREATE TABLE bench_bare_event (LIKE policies_instrumentevent INCLUDING ALL)")
+        started = time.perf_counter()
+        cursor.execute("""
+            INSERT INTO bench_bare_event (instrument_id, seq, kind, amount_tiyn, data, hash, at)
+            SELECT instrument_id, 3, 'funded', 433333, '{"line": "normal", "period": "2099-01", "subsidy_run": 1}',
+                   sha256(''), now()
+              FROM policies_policy""")
+        seconds, rows = time.perf_counter() - started, cursor.rowcount
+        cursor.execute("DROP TABLE bench_bare_event")
+        return seconds, rows
+
+
 def _explain_first_range(run) -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of the INSERT … SELECT for the first EXPLAIN_RANGE policy ids, rolled back."""
     from qalqan.fund.subsidy.calculation import insert_normal_lines_sql, period_inputs
@@ -441,6 +459,11 @@ def _run(n: int, workers: int, services, SubsidyRun) -> None:
     run_cpu = calculation.server + money.server + funding.server
     print(f"PostgreSQL CPU: run {run_cpu:.2f} s = {run_cpu / max(bare.server, 1e-9):.2f}× the bare insert's "
           f"{bare.server:.2f} s", flush=True)
+    with Phase() as bare_events:
+        figures["bare_events"], events = bare_events.work(_bare_events_insert)
+    both = figures["bare"] + figures["bare_events"]
+    print(f"bare INSERT … SELECT of {events} events: {figures['bare_events']:.2f} s; of all the run's rows (lines and "
+          f"events) {both:.2f} s: calculate + disburse = {run_seconds / both:.2f}× that", flush=True)
     national = run_seconds * 12_200_000 / max(n, 1)
     print(f"linear estimate for 12.2 million policies: {national / 60:.1f} min (target ≤ 5 min)"
           if n != 12_200_000 else f"national run: {run_seconds / 60:.1f} min (target ≤ 5 min)", flush=True)
