@@ -15,8 +15,9 @@ chain's key (instrument, seq) serialises the appends instead. A single event (in
 instrument's row lock) that commits while a batch runs takes the seq the batch read as free: the batch's link for
 it is refused by the key, and the batch reads its chains again (chain_retried); one that is still uncommitted
 makes the batch's insert wait for it, then the same. The other way round, instrument_record writes its links
-only while their seq is free and otherwise builds them again (instruments._append_links). Every change of an instrument's status is an event of its chain, so the status a batch read is the
-one its link follows, or the key refuses the link.
+only while their seq is free and otherwise builds them again (instruments._append_links). Every change of an
+instrument's status is an event of its chain, so the status a batch read is the one its link follows, or the key
+refuses the link.
 
 The fundings come as JSON (instruments_record_funding) or straight from SQL where they are stored
 (instruments_record_funding_from: the subsidy run reads its lines in the same statement, so nothing is done
@@ -54,8 +55,8 @@ class Funding:
 #
 # One round appends the round-th funding of each instrument (an instrument funded twice in one batch — a line
 # and its adjustment, or two terms of one number — needs the first link's hash for the second), and the
-# statement answers (events written, the number of rounds the batch needs, the instruments still issued, which
-# their funded event makes active — rare: activation funds an instrument at once).
+# statement answers (the instruments still issued, which their funded event makes active — rare: activation funds
+# an instrument at once —, the events written, the number of rounds the batch needs).
 #
 # Those issued instruments are the only ones a batch locks (to make them active), and it locks them before it
 # appends any link (the result's first column is evaluated first): the holder of such a lock may be about to append
