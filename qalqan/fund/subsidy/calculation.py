@@ -181,10 +181,12 @@ def insert_normal_lines_sql(*, redo: bool = False) -> str:
     return insert + " ON CONFLICT (run_id, policy_id, kind) DO NOTHING"
 
 
-# a redone range's totals, read back from its lines (a statement does not see the rows its own CTE inserts)
+# a redone range's totals, read back from its lines (a statement does not see the rows its own CTE inserts); the
+# range by run and policy id, as the funding ranges read it (a row comparison let the planner scan the whole line
+# table at national scale)
 RANGE_TOTALS_SQL = """
     SELECT source_code, insurer_id, count(*), sum(amount_tiyn)::bigint FROM fund_subsidyline
-     WHERE (run_id, policy_id) > (%(run)s, %(lo)s) AND (run_id, policy_id) <= (%(run)s, %(hi)s) AND kind = 'normal'
+     WHERE run_id = %(run)s AND policy_id > %(lo)s AND policy_id <= %(hi)s AND kind = 'normal'
      GROUP BY source_code, insurer_id
 """
 
