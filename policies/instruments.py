@@ -92,17 +92,14 @@ def _append_links(instrument: Instrument, links: list[tuple[str, int, dict | Non
     the seq read here as free: the links are written only while their first seq is free (its INSERT waits for a
     batch's uncommitted link and does nothing once that commits; the rest follow only the first), else they are
     built again on the chain as it is then. No savepoint: nothing is written when the seq is taken."""
-    if first:
-        events = _links_after(instrument, links, last=None)
-        if len(events) == 1:
-            events[0].save(force_insert=True)
-            return events
-        return InstrumentEvent.objects.bulk_create(events)
     for _ in range(CHAIN_MOVED_TRIES):
-        events = _links_after(instrument, links, last=instrument.events.order_by("-seq").values("seq", "hash").first())
+        last = None if first else instrument.events.order_by("-seq").values("seq", "hash").first()
+        events = _links_after(instrument, links, last=last)
         params = [value for e in events
                   for value in (e.instrument_id, e.seq, e.kind, e.amount_tiyn, json.dumps(e.data), e.hash, e.at)]
         if fetch_one_prepared(_links_while_free_sql(len(events)), params)[0]:
+            for event in events:  # as the ORM leaves the objects it saved
+                event._state.adding, event._state.db = False, connection.alias
             return events
     raise ChainMoved(f"instrument {instrument.number}: its next seq was taken {CHAIN_MOVED_TRIES} times")
 
