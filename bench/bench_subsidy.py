@@ -126,21 +126,41 @@ class Phase:
         return results
 
     def __enter__(self):
+        self.wal = _wal_position()
         self.wall, self.cpu = time.perf_counter(), time.process_time()
         return self
 
     def __exit__(self, *exc):
         self.wall = time.perf_counter() - self.wall
         self.cpu = time.process_time() - self.cpu
+        self.wal = _wal_position() - self.wal
 
     def per_row(self, label: str, rows: int, top: int = 4) -> str:
         rows = max(rows, 1)
         server = f"{self.server * 1e6 / rows:.1f}" if self.server_known else "?"
         lines = [f"  {label}: {self.wall * 1e6 / rows:.1f} µs/row wall, CPU {self.cpu * 1e6 / rows:.1f} µs/row here "
-                 f"+ {server} µs/row in PostgreSQL ({rows} rows)"]
+                 f"+ {server} µs/row in PostgreSQL, WAL {self.wal / rows:.0f} B/row ({rows} rows)"]
         for sql, seconds in sorted(self.by_statement.items(), key=lambda item: -item[1])[:top]:
             lines.append(f"    {seconds * 1e6 / rows:8.1f} µs/row  {sql}")
         return "\n".join(lines)
+
+
+def _wal_position() -> int:
+    """The server's WAL insert position in bytes (WAL written between two readings, by every session)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn")
+        return int(cursor.fetchone()[0])
+
+
+# the server settings that shape these figures most (the run is WAL-bound: see the README)
+SERVER_SETTINGS = ("shared_buffers", "wal_buffers", "wal_compression", "max_wal_size", "checkpoint_timeout")
+
+
+def _server_settings() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT string_agg(n || ' ' || current_setting(n), ', ') FROM unnest(%s::text[]) n",
+                       [list(SERVER_SETTINGS)])
+        return cursor.fetchone()[0]
 
 
 def _step(label: str, started: list[float]) -> None:
@@ -416,7 +436,7 @@ def _run(n: int, workers: int, services, SubsidyRun) -> None:
                 cursor.execute(f"VACUUM ANALYZE {table}")
         print(f"reusing the kept database's {n} policies", flush=True)
     period = _next_period()
-    print(f"period {period:%Y-%m}, {workers} worker connection(s)", flush=True)
+    print(f"period {period:%Y-%m}, {workers} worker connection(s); server: {_server_settings()}", flush=True)
 
     started = time.perf_counter()
     run = services.subsidy_run_start(period=period, by="bench")
