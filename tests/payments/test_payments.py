@@ -101,6 +101,26 @@ def test_card_payment_succeeds_only_on_the_signed_webhook(citizen, stripe_local,
     assert p.status == "succeeded" and effects == [p.pk]
 
 
+def test_stripe_sessions_take_the_environments_proxies_once(citizen, stripe_local, monkeypatch):
+    import requests
+
+    from qalqan.payments.providers.stripe import _client
+
+    p = make_payment(citizen.person)
+    assert citizen.api.post(f"/citizen/payments/{p.pk}/stripe", {"payment_method": "pm_card_visa"}).status_code == 200
+    session = stripe_client()._requestor._client._thread_local.session
+    assert session.trust_env is False
+    assert session.proxies == requests.utils.get_environ_proxies(stripe_local.base)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    proxied = _client.__wrapped__("sk_test_proxied", "https://api.stripe.invalid")._requestor._client
+    assert proxied._proxies == {"https": "http://proxy.invalid:3128"}
+    monkeypatch.setenv("NO_PROXY", "api.stripe.invalid")
+    assert _client.__wrapped__("sk_test_proxied", "https://api.stripe.invalid")._requestor._client._proxies == {}
+
+
 def test_bad_signature_is_400_and_changes_nothing(citizen, stripe_local, send_stripe_event, effects):
     p = make_payment(citizen.person)
     citizen.api.post(f"/citizen/payments/{p.pk}/stripe", {"payment_method": "pm_card_visa"})
