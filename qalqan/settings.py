@@ -155,6 +155,8 @@ WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 
 # Celery: no broker → tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):  # kombu's Redis transport, one publishing client a channel
+    CELERY_BROKER_TRANSPORT = "qalqan.celery_redis:Transport"
 # Tests run tasks eagerly; the one broker test starts its own worker against CELERY_BROKER_URL.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL or QALQAN_ENV == "test"
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -43,3 +43,32 @@ def test_real_worker_runs_a_task():
     finally:
         app.conf.update(task_always_eager=True)
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+
+
+@pytest.mark.broker
+@pytest.mark.skipif(not BROKER.startswith(("redis://", "rediss://")),
+                    reason="test_redis_channel_publishes_through_one_client: no redis:// CELERY_BROKER_URL given")
+def test_redis_channel_publishes_through_one_client():
+    import uuid
+
+    from kombu import Connection
+
+    name = f"qalqan-test-{uuid.uuid4().hex[:12]}"
+    with Connection(BROKER, transport="qalqan.celery_redis:Transport") as connection:
+        channel = connection.default_channel
+        client = channel._create_client()
+        assert channel._create_client() is client and channel._create_client(asynchronous=True) is not client
+        queue = connection.SimpleQueue(name)
+        try:
+            for n in range(3):
+                queue.put({"n": n})
+            received = []
+            for _ in range(3):
+                message = queue.get(timeout=5)
+                received.append(message.payload["n"])
+                message.ack()
+            assert received == [0, 1, 2] and channel._create_client() is client
+        finally:
+            queue.clear()
+            queue.close()
+            channel.client.delete(name)
