@@ -6,10 +6,11 @@ are logged like Django's own when queries are being captured (DEBUG, or a test c
 import time
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 def _run(sql: str, params: list, fetch, prepare: bool = True):
+    connection = connections[DEFAULT_DB_ALIAS]  # once: each attribute of django.db.connection is a thread-local look-up
     connection.ensure_connection()
     started = time.monotonic() if connection.queries_logged else None
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:  # django.db's errors
@@ -25,6 +26,7 @@ def pipelined(statements: list[tuple[str, list]]) -> list[list[tuple]]:
     """Run prepared statements in one round trip (psycopg's pipeline mode) and return each one's rows. They run
     in order, each seeing what the ones before it did (and, at read committed, what others committed before it
     began); the first that fails raises, as django.db's error, and the rest do not run."""
+    connection = connections[DEFAULT_DB_ALIAS]
     connection.ensure_connection()
     started = time.monotonic() if connection.queries_logged else None
     cursors = []
