@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from qalqan.core.kzid import InvalidNumber, synthetic_bin, validate_bin
-from qalqan.core.sql import fetch_one_prepared
+from qalqan.core.sql import execute_prepared, fetch_one_prepared
 
 from .models import ApiToken, Organisation
 from .principal import Principal
@@ -88,6 +88,9 @@ def _token_query():
             [f.attname for f in Person._meta.concrete_fields], Person)
 
 
+_TOKEN_TOUCH_SQL = f"UPDATE {ApiToken._meta.db_table} SET last_used_at = %s WHERE id = %s"
+
+
 def token_authenticate(raw: str) -> Principal:
     """The principal behind a bearer token; TokenRejected when unknown, revoked or expired."""
     sql, org_fields, person_fields, person_model = _token_query()
@@ -101,7 +104,7 @@ def token_authenticate(raw: str) -> Principal:
     if expires_at is not None and expires_at <= now:
         raise TokenRejected("token expired")
     if last_used_at is None or now - last_used_at > timedelta(seconds=settings.API_TOKEN_TOUCH_SECONDS):
-        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        execute_prepared(_TOKEN_TOUCH_SQL, [now, token_id])
     values = row[5:]
     if organisation_id is not None:
         org = Organisation.from_db(connection.alias, org_fields, values[:len(org_fields)])
