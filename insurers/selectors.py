@@ -1,10 +1,10 @@
 """Product reads shared by the API and pages (the public marketplace page renders marketplace_products())."""
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from django.db import connection
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from qalqan.core.sql import fetch_all_prepared
@@ -59,7 +59,7 @@ def products_of(organisation, *, day: date | None = None) -> list[Offer]:
 def offer_for(*, product_code: str, insurer_code: str | None = None, day: date | None = None) -> Offer | None:
     """The active product on sale by code (and insurer when several insurers use the code): each product's
     version on sale on `day` with its product and insurer in one prepared statement (every application asks it),
-    then the benefits of the one found."""
+    then the benefits of the one found (a version's benefits never change: read once per process)."""
     day = day or timezone.localdate()
     sql, parts = _offer_query()
     rows = fetch_all_prepared(sql, [product_code, insurer_code, insurer_code, day])
@@ -72,8 +72,33 @@ def offer_for(*, product_code: str, insurer_code: str | None = None, day: date |
     version, product, insurer = loaded
     Product._meta.get_field("insurer").set_cached_value(product, insurer)
     ProductVersion._meta.get_field("product").set_cached_value(version, product)
-    prefetch_related_objects([version], "benefits")
+    _prefetch_benefits(version)
     return Offer(product=product, version=version)
+
+
+def _prefetch_benefits(version: ProductVersion) -> None:
+    """version.benefits.all() answered without a query, as prefetch_related("benefits") leaves it: new objects from
+    the rows read once per process for this version (product_publish writes a version's benefits with it, and a
+    change of benefits is a new version; ids are never reused, so a version rolled back leaves only an unused
+    entry)."""
+    benefits = []
+    for values in _version_benefit_rows(version.pk):
+        benefit = ProductBenefit.from_db(connection.alias, _BENEFIT_FIELDS, values)
+        ProductBenefit._meta.get_field("version").set_cached_value(benefit, version)
+        benefits.append(benefit)
+    queryset = version.benefits.get_queryset()
+    queryset._result_cache, queryset._prefetch_done = benefits, True
+    version._prefetched_objects_cache = {**getattr(version, "_prefetched_objects_cache", {}), "benefits": queryset}
+
+
+_BENEFIT_FIELDS = [f.attname for f in ProductBenefit._meta.concrete_fields]
+_BENEFITS_SQL = (f"SELECT {', '.join(f.column for f in ProductBenefit._meta.concrete_fields)} "
+                 f"FROM {ProductBenefit._meta.db_table} WHERE version_id = %s ORDER BY benefit")
+
+
+@lru_cache(maxsize=4096)
+def _version_benefit_rows(version_id: int) -> tuple[tuple, ...]:
+    return tuple(fetch_all_prepared(_BENEFITS_SQL, [version_id]))
 
 
 @cache

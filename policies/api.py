@@ -114,7 +114,10 @@ class SwitchIn(Schema):
 
 def application_out(application: Application) -> dict:
     policy = getattr(application, "policy", None) if application.status == Application.Status.APPROVED else None
-    payment_id = payment_id_for_subject(subject=POLICY_SUBJECT, subject_id=policy.pk) if policy else None
+    payment_id = None
+    if policy is not None:  # just issued: its payment is at hand (policies.services.policy_issue)
+        issued = getattr(policy, "issue_payment", None)
+        payment_id = issued.pk if issued else payment_id_for_subject(subject=POLICY_SUBJECT, subject_id=policy.pk)
     return {
         "id": application.pk, "status": application.status, "product": application.product.code,
         "insurer": application.product.insurer.code, "start_date": application.start_date,

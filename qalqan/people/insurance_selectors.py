@@ -2,6 +2,7 @@
 
 A citizen sees only their own payments and refunds; fund staff see all. Everything else is 404.
 """
+from django.db import connection
 from django.db.models import QuerySet
 
 from qalqan.core.sql import fetch_one_prepared
@@ -40,7 +41,14 @@ def status_by_iin(iin: str) -> tuple[bool, str | None, object] | None:
 
 
 def status_of(person: Person) -> InsuranceStatus | None:
-    return InsuranceStatus.objects.filter(person=person).first()
+    """The person's materialised status row, by one prepared statement (every application reads it)."""
+    row = fetch_one_prepared(_STATUS_ROW_SQL, [person.pk])
+    return InsuranceStatus.from_db(connection.alias, _STATUS_FIELDS, row) if row else None
+
+
+_STATUS_FIELDS = [f.attname for f in InsuranceStatus._meta.concrete_fields]
+_STATUS_ROW_SQL = (f"SELECT {', '.join(f.column for f in InsuranceStatus._meta.concrete_fields)} "
+                   f"FROM {InsuranceStatus._meta.db_table} WHERE person_id = %s")
 
 
 def contribution_months(*, person_id: int, today, months: int = 24) -> dict:

@@ -173,3 +173,19 @@ def test_back_office_page_is_for_insurer_staff_only(citizen, client, pricing_tab
     assert client.get("/en/insurer/products/").status_code == 302  # to sign in
     client.force_login(get_user_model().objects.create_user("nobody", password="x-very-long-pass"))
     assert client.get("/en/insurer/products/").status_code == 404
+
+
+def test_an_offers_benefits_are_its_versions_read_once(insurer, pricing_tables, django_assert_num_queries):
+    from insurers.selectors import offer_for
+
+    assert insurer.api.post("/insurer/products", DMS).status_code == 201
+    first = offer_for(product_code="dms-gold")
+    with django_assert_num_queries(1):  # the offer; its version's benefits come from the process's copy
+        again = offer_for(product_code="dms-gold")
+        benefits = list(again.version.benefits.all())
+    assert [(b.benefit, b.limit_tiyn, b.version) for b in benefits] == [("dental", 20_000_000, again.version),
+                                                                        ("inpatient", 500_000_000, again.version)]
+    assert [b.pk for b in benefits] == [b.pk for b in first.benefits] and benefits[0] is not first.benefits[0]
+    changed = dict(DMS, benefits=[{"code": "dental", "limit_tiyn": 30_000_000}])
+    assert insurer.api.post("/insurer/products", changed).status_code == 201  # a new version, its own benefits
+    assert [(b.benefit, b.limit_tiyn) for b in offer_for(product_code="dms-gold").benefits] == [("dental", 30_000_000)]
