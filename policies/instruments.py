@@ -93,7 +93,7 @@ def _append_links(instrument: Instrument, links: list[tuple[str, int, dict | Non
     batch's uncommitted link and does nothing once that commits; the rest follow only the first), else they are
     built again on the chain as it is then. No savepoint: nothing is written when the seq is taken."""
     for _ in range(CHAIN_MOVED_TRIES):
-        last = None if first else instrument.events.order_by("-seq").values("seq", "hash").first()
+        last = None if first else fetch_one_prepared(_LAST_LINK_SQL, [instrument.pk])
         events = _links_after(instrument, links, last=last)
         params = [value for e in events
                   for value in (e.instrument_id, e.seq, e.kind, e.amount_tiyn, json.dumps(e.data), e.hash, e.at)]
@@ -104,6 +104,7 @@ def _append_links(instrument: Instrument, links: list[tuple[str, int, dict | Non
     raise ChainMoved(f"instrument {instrument.number}: its next seq was taken {CHAIN_MOVED_TRIES} times")
 
 
+_LAST_LINK_SQL = "SELECT seq, hash FROM policies_instrumentevent WHERE instrument_id = %s ORDER BY seq DESC LIMIT 1"
 _LINK_COLUMNS = "instrument_id, seq, kind, amount_tiyn, data, hash, at"
 _LINK_VALUES = "(%s::bigint, %s::integer, %s::varchar, %s::bigint, %s::jsonb, %s::bytea, %s::timestamptz)"
 
@@ -120,10 +121,10 @@ def _links_while_free_sql(count: int) -> str:
 
 
 def _links_after(instrument: Instrument, links: list[tuple[str, int, dict | None]], *,
-                 last: dict | None) -> list[InstrumentEvent]:
+                 last: tuple[int, bytes] | None) -> list[InstrumentEvent]:
     """The links, hash-chained after `last` (seq and hash of the chain's last link; None: the genesis)."""
-    seq = last["seq"] if last else 0
-    prev_hash = bytes(last["hash"]).hex() if last else GENESIS_HASH
+    seq = last[0] if last else 0
+    prev_hash = bytes(last[1]).hex() if last else GENESIS_HASH
     at = timezone.now()
     events = []
     for kind, amount_tiyn, data in links:
@@ -158,25 +159,26 @@ _INSTRUMENT_LOCK_SQL = (
     "WHERE i.id = %s FOR NO KEY UPDATE OF i")
 
 
-@transaction.atomic
 def instrument_issue(*, holder, custodian: Organisation, face_value_tiyn: int, valid_from: date, valid_to: date,
                      ref=None) -> Instrument:
-    """A new instrument with a fresh number and its `issued` event (seq 1)."""
+    """A new instrument with a fresh number and its `issued` event (seq 1). Refusals are raised before anything
+    is written; the writes take no savepoint inside the caller's transaction (one that fails, fails it)."""
     if custodian.kind != Organisation.Kind.INSURER:
         raise ValueError("the custodian of an instrument is an insurer")
     if face_value_tiyn < 0:
         raise ValueError("face value cannot be negative")
     if valid_to <= valid_from:
         raise ValueError("valid_to must be after valid_from")
-    instrument = Instrument.objects.create(
-        number=instrument_number_next(), holder=holder, custodian=custodian, face_value_tiyn=face_value_tiyn,
-        valid_from=valid_from, valid_to=valid_to, status=Status.ISSUED,
-    )
-    data = {"holder": holder.pk, "custodian": custodian.code, "face_value_tiyn": face_value_tiyn,
-            "valid_from": valid_from.isoformat(), "valid_to": valid_to.isoformat()}
-    if ref is not None:
-        data["ref"] = {"model": ref._meta.label_lower, "id": ref.pk}
-    _append(instrument, kind=Kind.ISSUED, amount_tiyn=face_value_tiyn, data=data, first=True)
+    with transaction.atomic(savepoint=False):
+        instrument = Instrument.objects.create(
+            number=instrument_number_next(), holder=holder, custodian=custodian, face_value_tiyn=face_value_tiyn,
+            valid_from=valid_from, valid_to=valid_to, status=Status.ISSUED,
+        )
+        data = {"holder": holder.pk, "custodian": custodian.code, "face_value_tiyn": face_value_tiyn,
+                "valid_from": valid_from.isoformat(), "valid_to": valid_to.isoformat()}
+        if ref is not None:
+            data["ref"] = {"model": ref._meta.label_lower, "id": ref.pk}
+        _append(instrument, kind=Kind.ISSUED, amount_tiyn=face_value_tiyn, data=data, first=True)
     return instrument
 
 
@@ -200,10 +202,15 @@ def instrument_record(*, instrument_id: int, kind: str, amount_tiyn: int = 0, da
         NewEvent(kind=kind, amount_tiyn=amount_tiyn, data=data, face_value_tiyn=face_value_tiyn)])[0]
 
 
-@transaction.atomic
 def instrument_record_events(*, instrument_id: int, events: list[NewEvent]) -> list[InstrumentEvent]:
     """Append several events in order under one lock of the instrument (each checked against the status the
-    ones before it left), with one look-up of the last link and one INSERT; all or none are recorded."""
+    ones before it left), with one look-up of the last link and one INSERT; all or none are recorded.
+
+    Inside the caller's transaction no savepoint: a refusal is raised before anything is written (the caller's
+    transaction goes on, the instrument still locked), and a write that fails fails the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return instrument_record_events(instrument_id=instrument_id, events=events)
     instrument = instrument_lock(instrument_id)
     changed, links = set(), []
     for event in events:
@@ -227,9 +234,10 @@ def instrument_record_events(*, instrument_id: int, events: list[NewEvent]) -> l
             instrument.status = Status.ACTIVE
             changed.add("status")
         links.append((event.kind, event.amount_tiyn, data))
-    if changed:
-        instrument.save(update_fields=sorted(changed))
-    return _append_links(instrument, links)
+    with transaction.atomic(savepoint=False):
+        if changed:
+            instrument.save(update_fields=sorted(changed))
+        return _append_links(instrument, links)
 
 
 def unearned_tiyn(instrument: Instrument, on_date: date, advance_tiyn: int | None = None) -> int:
